@@ -1,0 +1,50 @@
+package io.maas.gateway;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code platform.gateway.*}. The defaults run the embedded platform: one model, {@code demo-moe},
+ * served by the engine adapter on {@code http://127.0.0.1:8090}.
+ *
+ * @param models the models tenants may call and the engine endpoints that serve each
+ * @param maxRequestSize a larger request body is refused with 413
+ * @param keyCacheTtl how long a looked-up API key is trusted; a revoked key stops working after this
+ * @param engineConnectTimeout connecting to an engine; past it the next endpoint is tried
+ * @param engineResponseTimeout until an engine starts answering (it may queue the request)
+ * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
+ * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
+ */
+@Validated
+@ConfigurationProperties("platform.gateway")
+public record GatewayProperties(
+        @DefaultValue @NotEmpty @Valid List<ModelRoute> models,
+        @DefaultValue("4MB") DataSize maxRequestSize,
+        @DefaultValue("3s") Duration keyCacheTtl,
+        @DefaultValue("2s") Duration engineConnectTimeout,
+        @DefaultValue("10m") Duration engineResponseTimeout,
+        @DefaultValue("3s") Duration receiptWait,
+        @DefaultValue @Valid Bootstrap bootstrap) {
+
+    public GatewayProperties {
+        if (models.isEmpty()) {
+            models = List.of(new ModelRoute("demo-moe", List.of(URI.create("http://127.0.0.1:8090")), "maas"));
+        }
+    }
+
+    /** A model name as tenants call it, and the engine adapters that serve it under the same name. */
+    public record ModelRoute(@NotBlank String name, @NotEmpty List<URI> endpoints, @DefaultValue("maas") String ownedBy) {
+    }
+
+    /** When {@code apiKey} is set, tenant {@code tenant} and that key exist after start-up. */
+    public record Bootstrap(@DefaultValue("demo") String tenant, String apiKey) {
+    }
+}

@@ -1,0 +1,54 @@
+package io.maas.gateway.error;
+
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ErrorResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * The one place where the gateway turns exceptions into HTTP answers, always in OpenAI's error
+ * shape. Unexpected failures are logged with their stack trace here and reach the client only as a
+ * generic message: never a class name, a stack trace or SQL.
+ */
+@RestControllerAdvice
+class OpenAiErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiErrors.class);
+
+    @ExceptionHandler(GatewayException.class)
+    ResponseEntity<ErrorResponse> refused(GatewayException e) {
+        return answer(e.error(), e.getMessage(), e.param());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ErrorResponse> notFound(NoResourceFoundException e) {
+        return answer(ApiError.NOT_FOUND, "Unknown path /" + e.getResourcePath() + ". See GET /v1/models and POST /v1/chat/completions.", null);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ErrorResponse> method(HttpRequestMethodNotSupportedException e) {
+        return answer(ApiError.METHOD_NOT_ALLOWED, "Method " + e.getMethod() + " is not allowed here; use " + e.getSupportedHttpMethods() + ".", null);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ErrorResponse> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return answer(ApiError.INVALID_REQUEST, "This endpoint answers in JSON or text/event-stream only.", null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ErrorResponse> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return answer(ApiError.INTERNAL, "The gateway failed to process the request. Retry; if it persists, contact the platform team.", null);
+    }
+
+    static ResponseEntity<ErrorResponse> answer(ApiError error, String message, String param) {
+        return ResponseEntity.status(error.status()).body(error.response(message, param));
+    }
+}

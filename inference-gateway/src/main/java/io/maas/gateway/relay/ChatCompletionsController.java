@@ -1,0 +1,153 @@
+package io.maas.gateway.relay;
+
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.Usage;
+import io.maas.api.sse.SseWriter;
+import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.auth.CallerKey;
+import io.maas.gateway.error.GatewayException;
+import io.maas.gateway.metering.Outcome;
+import io.maas.gateway.metering.UsageRecord;
+import io.maas.gateway.metering.UsageRecorder;
+import io.maas.gateway.routing.ModelRoutes;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /v1/chat/completions}: parse and validate, resolve the model, call an engine, relay,
+ * then settle: the usage record is written before the client receives the end of the response.
+ */
+@RestController
+class ChatCompletionsController {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatCompletionsController.class);
+
+    private final RequestParser parser;
+    private final ModelRoutes routes;
+    private final EngineClient engines;
+    private final StreamRelay relay;
+    private final UsageRecorder recorder;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Duration receiptWait;
+
+    ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
+                              UsageRecorder recorder, JsonMapper json, Clock clock, GatewayProperties properties) {
+        this.parser = parser;
+        this.routes = routes;
+        this.engines = engines;
+        this.relay = relay;
+        this.recorder = recorder;
+        this.json = json;
+        this.clock = clock;
+        this.receiptWait = properties.receiptWait();
+    }
+
+    /** What is known of a request from the moment an engine accepted it. */
+    private record Accepted(CallerKey caller, String requestId, ModelRoutes.Route route,
+                            EngineClient.EngineCall call, boolean stream, Instant startedAt) {
+    }
+
+    @PostMapping("/v1/chat/completions")
+    void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Instant startedAt = clock.instant();
+        ParsedRequest parsed = parser.parse(request.getInputStream(), request.getContentLengthLong());
+        ModelRoutes.Route route = routes.resolve(parsed.request().model());
+        String requestId = UUID.randomUUID().toString().replace("-", "");
+        boolean stream = parsed.request().isStream();
+        ObjectNode body = parsed.body();
+        if (stream) {
+            JsonNode options = body.get("stream_options");
+            (options instanceof ObjectNode existing ? existing : body.putObject("stream_options")).put("include_usage", true);
+        }
+        var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
+        var accepted = new Accepted(caller, requestId, route, call, stream, startedAt);
+        response.setHeader("x-request-id", requestId);
+        if (stream) {
+            stream(accepted, parsed.request().includeUsage(), response);
+        } else {
+            once(accepted, response);
+        }
+    }
+
+    private void stream(Accepted accepted, boolean clientWantsUsage, HttpServletResponse response) throws IOException {
+        response.setStatus(200);
+        response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        var client = new SseWriter(response.getOutputStream());
+        StreamRelay.Result result = relay.relay(accepted.call().body(), client, clientWantsUsage);
+        Usage usage = result.outcome() == Outcome.COMPLETED && result.usage() != null
+                ? result.usage()
+                : engineCount(accepted, result.usage(), result.eventsRelayed());
+        settle(accepted, usage, result.outcome());
+        try {
+            switch (result.outcome()) {
+                case COMPLETED -> client.done();
+                case ENGINE_ERROR -> relay.engineFailed(client, accepted.route().model());
+                case CLIENT_CANCELLED -> { }
+            }
+        } catch (IOException e) {
+            log.debug("Client of request {} left before the end of the stream", accepted.requestId());
+        }
+    }
+
+    private void once(Accepted accepted, HttpServletResponse response) throws IOException {
+        byte[] answer;
+        Usage usage;
+        try (InputStream body = accepted.call().body()) {
+            answer = body.readAllBytes();
+            JsonNode reported = json.readTree(answer).get("usage");
+            usage = json.treeToValue(reported, Usage.class);
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            settle(accepted, engineCount(accepted, null, 0), Outcome.ENGINE_ERROR);
+            throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
+                    + "' sent a broken answer. Retry the request.");
+        }
+        settle(accepted, usage, Outcome.COMPLETED);
+        response.setStatus(200);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(answer.length);
+        response.getOutputStream().write(answer);
+    }
+
+    /**
+     * The engine's own count for a request that did not end normally. When the engine cannot say
+     * (it is gone), the usage it last reported is kept, else the events relayed are counted as
+     * completion tokens, one each, and the prompt as unknown (zero); the log says so.
+     */
+    private Usage engineCount(Accepted accepted, Usage lastReported, long eventsRelayed) {
+        return engines.finalUsage(accepted.call().endpoint(), accepted.requestId(), receiptWait).orElseGet(() -> {
+            log.warn("No engine count for request {}; recording {}", accepted.requestId(),
+                    lastReported != null ? "the last usage it reported" : eventsRelayed + " relayed events as completion tokens");
+            return lastReported != null ? lastReported : Usage.of(0, 0, eventsRelayed, 0);
+        });
+    }
+
+    private void settle(Accepted accepted, Usage usage, Outcome outcome) {
+        Instant completedAt = clock.instant();
+        recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
+                accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,
+                accepted.startedAt(), completedAt, outcome));
+        log.info("request={} key={} model={} engine={} stream={} outcome={} prompt={} cached={} completion={} ms={}",
+                accepted.requestId(), accepted.caller().prefix(), accepted.route().model(), accepted.call().endpoint(),
+                accepted.stream(), outcome, usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),
+                Duration.between(accepted.startedAt(), completedAt).toMillis());
+    }
+}

@@ -1,0 +1,143 @@
+package io.maas.gateway.relay;
+
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ErrorResponse;
+import io.maas.api.openai.Usage;
+import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.error.GatewayException;
+import io.maas.gateway.routing.ModelRoutes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Talks to engine adapters over their OpenAI-compatible HTTP API. Connect failures and 503s
+ * (engine loading or draining) are transient: the next endpoint of the route is tried. Other
+ * failures end the request: an engine's 4xx is the client's fault and is passed on with the
+ * engine's message; a 5xx becomes 502 with a generic message.
+ */
+@Component
+class EngineClient {
+
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final Logger log = LoggerFactory.getLogger(EngineClient.class);
+
+    /** An engine that accepted the request; {@code body} must be closed, which aborts the engine's work if unread. */
+    record EngineCall(URI endpoint, InputStream body) {
+    }
+
+    private final HttpClient http;
+    private final JsonMapper json;
+    private final Duration responseTimeout;
+
+    EngineClient(GatewayProperties properties, JsonMapper json) {
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.engineConnectTimeout())
+                .build();
+        this.json = json;
+        this.responseTimeout = properties.engineResponseTimeout();
+    }
+
+    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body) {
+        for (URI endpoint : route.endpoints()) {
+            HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/v1/chat/completions"))
+                    .timeout(responseTimeout)
+                    .header("Content-Type", "application/json")
+                    .header(REQUEST_ID_HEADER, requestId)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (ConnectException | HttpConnectTimeoutException e) {
+                log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
+                continue;
+            } catch (HttpTimeoutException e) {
+                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
+                        + "' did not start answering in time. Retry later.");
+            } catch (IOException e) {
+                log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
+                throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
+            }
+            if (response.statusCode() == 200) {
+                return new EngineCall(endpoint, response.body());
+            }
+            GatewayException refusal = refusal(route, endpoint, requestId, response);
+            if (refusal.error() != ApiError.ENGINE_UNAVAILABLE) {
+                throw refusal;
+            }
+        }
+        throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
+                + "' is available right now. Retry in a few seconds.");
+    }
+
+    /**
+     * The engine's own count of what it did for {@code requestId}, waiting up to {@code wait} for it to
+     * finish; empty when the engine cannot say (it is gone, or forgot the request).
+     */
+    Optional<Usage> finalUsage(URI endpoint, String requestId, Duration wait) {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/engine/requests/" + requestId + "?waitMs=" + wait.toMillis()))
+                .timeout(wait.plusSeconds(2))
+                .GET()
+                .build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                log.warn("Engine {} has no receipt for request {} (HTTP {})", endpoint, requestId, response.statusCode());
+                return Optional.empty();
+            }
+            JsonNode usage = json.readTree(response.body()).get("usage");
+            return usage == null || usage.isNull() ? Optional.empty() : Optional.of(json.treeToValue(usage, Usage.class));
+        } catch (IOException | JacksonException e) {
+            log.warn("Engine {} did not give the receipt of request {}: {}", endpoint, requestId, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private GatewayException refusal(ModelRoutes.Route route, URI endpoint, String requestId, HttpResponse<InputStream> response) {
+        int status = response.statusCode();
+        ErrorResponse.Body error = null;
+        try (InputStream body = response.body()) {
+            error = json.readValue(body.readNBytes(64 * 1024), ErrorResponse.class).error();
+        } catch (IOException | JacksonException e) {
+            log.debug("Engine {} answered {} without an OpenAI error body", endpoint, status);
+        }
+        if (status >= 500) {
+            log.warn("Engine {} answered {} to request {}: {}", endpoint, status, requestId, error == null ? "-" : error.message());
+            return status == 503
+                    ? new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model() + "' is not ready.")
+                    : new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+        }
+        if (error == null || error.message() == null) {
+            return new GatewayException(ApiError.forStatus(status), "The engine refused the request (HTTP " + status + ").");
+        }
+        String code = error.code();
+        ApiError mapped = Arrays.stream(ApiError.values())
+                .filter(e -> e.code().equals(code) && e.status() == status)
+                .findFirst()
+                .orElse(ApiError.forStatus(status));
+        return new GatewayException(mapped, error.message(), error.param());
+    }
+}

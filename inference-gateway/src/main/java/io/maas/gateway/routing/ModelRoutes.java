@@ -1,0 +1,57 @@
+package io.maas.gateway.routing;
+
+import io.maas.api.openai.ApiError;
+import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.error.GatewayException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/**
+ * Model name → the engine endpoints that serve it, from configuration. Endpoints of a model are
+ * offered in rotation; the relay moves on to the next one when an endpoint cannot be reached.
+ */
+@Component
+public class ModelRoutes {
+
+    /** A model and its endpoints, in the order to try them for one request. */
+    public record Route(String model, String ownedBy, List<URI> endpoints) {
+    }
+
+    private record Entry(GatewayProperties.ModelRoute config, AtomicInteger next) {
+    }
+
+    private final Map<String, Entry> routes = new LinkedHashMap<>();
+
+    ModelRoutes(GatewayProperties properties) {
+        for (GatewayProperties.ModelRoute route : properties.models()) {
+            routes.put(route.name(), new Entry(route, new AtomicInteger()));
+        }
+    }
+
+    /** The route of {@code model}, its endpoints rotated so that load spreads; 404 when no route serves it. */
+    public Route resolve(String model) {
+        Entry entry = routes.get(model);
+        if (entry == null) {
+            throw new GatewayException(ApiError.MODEL_NOT_FOUND, "The model '" + model
+                    + "' does not exist or you do not have access to it. GET /v1/models lists the models you can use.", "model");
+        }
+        List<URI> endpoints = entry.config().endpoints();
+        int start = Math.floorMod(entry.next().getAndIncrement(), endpoints.size());
+        List<URI> order = new ArrayList<>(endpoints.size());
+        for (int i = 0; i < endpoints.size(); i++) {
+            order.add(endpoints.get((start + i) % endpoints.size()));
+        }
+        return new Route(model, entry.config().ownedBy(), order);
+    }
+
+    public List<Route> all() {
+        return routes.values().stream()
+                .map(e -> new Route(e.config().name(), e.config().ownedBy(), e.config().endpoints()))
+                .toList();
+    }
+}
