@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("platform.gateway")
 public record GatewayProperties(
-        @DefaultValue @NotEmpty @Valid List<ModelRoute> models,
+        @DefaultValue @NotEmpty List<@Valid ModelRoute> models,
         @DefaultValue("4MB") DataSize maxRequestSize,
         @DefaultValue("3s") Duration keyCacheTtl,
         @DefaultValue("2s") Duration engineConnectTimeout,

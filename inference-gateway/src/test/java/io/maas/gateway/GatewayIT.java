@@ -1,0 +1,271 @@
+package io.maas.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maas.api.keys.ApiKeySecret;
+import io.maas.db.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayIT {
+
+    private static final ScriptedEngine engine = start();
+    private static final String KEY = ApiKeySecret.generate();
+    private static final String REVOKED_KEY = ApiKeySecret.generate();
+    private static final String SUSPENDED_TENANT_KEY = ApiKeySecret.generate();
+    private static final UUID TENANT = UUID.randomUUID();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabase db = TestDatabase.get();
+        registry.add("spring.datasource.url", db::jdbcUrl);
+        registry.add("spring.datasource.username", db::username);
+        registry.add("spring.datasource.password", db::password);
+        registry.add("platform.gateway.models[0].name", () -> "scripted");
+        registry.add("platform.gateway.models[0].endpoints[0]", () -> engine.uri().toString());
+        registry.add("platform.gateway.models[1].name", () -> "failover");
+        registry.add("platform.gateway.models[1].endpoints[0]", () -> "http://127.0.0.1:1");
+        registry.add("platform.gateway.models[1].endpoints[1]", () -> engine.uri().toString());
+        registry.add("platform.gateway.models[2].name", () -> "unreachable");
+        registry.add("platform.gateway.models[2].endpoints[0]", () -> "http://127.0.0.1:1");
+        registry.add("platform.gateway.max-request-size", () -> "64KB");
+    }
+
+    @BeforeAll
+    static void tenantsAndKeys() throws SQLException {
+        UUID suspended = UUID.randomUUID();
+        sql("INSERT INTO tenant (id, name) VALUES (?, ?)", TENANT, "gateway-it-" + TENANT);
+        sql("INSERT INTO tenant (id, name, status) VALUES (?, ?, 'SUSPENDED')", suspended, "gateway-it-" + suspended);
+        key(TENANT, KEY, null);
+        key(TENANT, REVOKED_KEY, "now() - interval '1 second'");
+        key(suspended, SUSPENDED_TENANT_KEY, null);
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engine.close();
+    }
+
+    @Test
+    void aMissingOrWrongKeyIsRefusedInOpenAisShape() {
+        var none = send("POST", "/v1/chat/completions", null, chat("scripted", "ok", false));
+        var wrong = send("POST", "/v1/chat/completions", ApiKeySecret.generate(), chat("scripted", "ok", false));
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.body()).contains("\"type\":\"invalid_request_error\"", "\"code\":\"invalid_api_key\"", "\"param\":null");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void revokedKeysAndKeysOfSuspendedTenantsStopWorking() {
+        assertThat(send("GET", "/v1/models", REVOKED_KEY, null).body()).contains("has been revoked");
+        assertThat(send("GET", "/v1/models", SUSPENDED_TENANT_KEY, null).body()).contains("is suspended");
+    }
+
+    @Test
+    void listsTheRoutedModels() {
+        var response = send("GET", "/v1/models", KEY, null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"object\":\"list\"", "\"id\":\"scripted\"", "\"id\":\"failover\"");
+    }
+
+    @Test
+    void anUnknownModelIs404ModelNotFound() {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("gpt-17", "ok", false));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("\"code\":\"model_not_found\"", "\"param\":\"model\"", "gpt-17");
+    }
+
+    @Test
+    void badBodiesAre400WithTheParamNamed() {
+        assertThat(send("POST", "/v1/chat/completions", KEY, "{\"model\": \"scripted\", \"messages\": [").body())
+                .contains("\"type\":\"invalid_request_error\"", "not valid JSON");
+        assertThat(send("POST", "/v1/chat/completions", KEY, "{\"model\":\"scripted\",\"messages\":[]}").body())
+                .contains("\"param\":\"messages\"");
+        assertThat(send("POST", "/v1/chat/completions", KEY,
+                "{\"model\":\"scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":\"many\"}").body())
+                .contains("\"param\":\"max_tokens\"");
+        assertThat(send("POST", "/v1/chat/completions", KEY,
+                "{\"model\":\"scripted\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}").body())
+                .contains("\"param\":\"messages[0].role\"");
+        var negative = send("POST", "/v1/chat/completions", KEY,
+                "{\"model\":\"scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":-1}");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(negative.body()).contains("\"param\":\"temperature\"");
+    }
+
+    @Test
+    void anOversizeBodyIs413() {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "x".repeat(70_000), false));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("\"code\":\"request_too_large\"");
+    }
+
+    @Test
+    void unknownPathsAndMethodsAnswerInOpenAisShapeWithoutInternals() {
+        var path = send("GET", "/v1/engines", KEY, null);
+        var method = send("GET", "/v1/chat/completions", KEY, null);
+
+        assertThat(path.statusCode()).isEqualTo(404);
+        assertThat(path.body()).startsWith("{\"error\":{").doesNotContain("Exception", "at io.");
+        assertThat(method.statusCode()).isEqualTo(405);
+        assertThat(method.body()).contains("\"code\":\"method_not_allowed\"");
+    }
+
+    @Test
+    void streamsChunksInOrderAndRecordsTheEnginesUsageBeforeDone() throws SQLException {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "ok", true));
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(response.body()).containsSubsequence(": keep-alive", "\"reasoning_content\":\"think\"", "Hello", " there", "data: [DONE]");
+        assertThat(response.body()).as("usage was not asked for").doesNotContain("\"usage\"");
+        assertThat(engine.requestBodies).anyMatch(b -> b.contains("\"content\":\"ok\"") && b.contains("\"include_usage\":true"));
+        assertThat(record(requestId)).containsEntry("outcome", "COMPLETED").containsEntry("stream", "t")
+                .containsEntry("prompt_tokens", "7").containsEntry("prompt_cache_hit_tokens", "4")
+                .containsEntry("completion_tokens", "3").containsEntry("tenant_id", TENANT.toString());
+    }
+
+    @Test
+    void includesUsageWhenTheClientAsks() {
+        String body = chat("scripted", "ok", true).replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+
+        var response = send("POST", "/v1/chat/completions", KEY, body);
+
+        assertThat(response.body()).containsSubsequence("\"choices\":[],\"usage\":{\"prompt_tokens\":7", "data: [DONE]");
+    }
+
+    @Test
+    void answersOnceWithUsageAndRecordsIt() throws SQLException {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "ok", false));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"Hello there\"", "\"reasoning_content\":\"hm\"", "\"completion_tokens\":2");
+        assertThat(record(response.headers().firstValue("x-request-id").orElseThrow()))
+                .containsEntry("outcome", "COMPLETED").containsEntry("stream", "f").containsEntry("completion_tokens", "2");
+    }
+
+    @Test
+    void anEngineBreakingOffMidStreamIsToldToTheClientAndRecordedWithTheEnginesCount() throws SQLException {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "break", true));
+
+        assertThat(response.body()).contains("Hello", "\"code\":\"engine_error\"").doesNotContain("[DONE]");
+        assertThat(record(response.headers().firstValue("x-request-id").orElseThrow()))
+                .containsEntry("outcome", "ENGINE_ERROR").containsEntry("completion_tokens", "2");
+    }
+
+    @Test
+    void engineFailuresAre502AndClientErrorsFromTheEngineArePassedOn() {
+        var failed = send("POST", "/v1/chat/completions", KEY, chat("scripted", "fail", false));
+        var tooLong = send("POST", "/v1/chat/completions", KEY, chat("scripted", "too-long", true));
+
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(failed.body()).contains("\"code\":\"engine_error\"").doesNotContain("CUDA");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("\"code\":\"context_length_exceeded\"", "\"param\":\"messages\"");
+    }
+
+    @Test
+    void anUnreachableEndpointIsSkippedAndNoEndpointIs503() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("POST", "/v1/chat/completions", KEY, chat("failover", "ok", false)).statusCode()).isEqualTo(200);
+        }
+        var none = send("POST", "/v1/chat/completions", KEY, chat("unreachable", "ok", false));
+
+        assertThat(none.statusCode()).isEqualTo(503);
+        assertThat(none.body()).contains("\"code\":\"engine_unavailable\"");
+    }
+
+    private static String chat(String model, String content, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}],\"stream\":" + stream + "}";
+    }
+
+    private HttpResponse<String> send(String method, String path, String key, String body) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> record(String requestId) throws SQLException {
+        try (Connection db = TestDatabase.get().connect();
+             PreparedStatement st = db.prepareStatement("SELECT * FROM usage_record WHERE request_id = ?")) {
+            st.setString(1, requestId);
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).as("usage record of " + requestId).isTrue();
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+                }
+                return row;
+            }
+        }
+    }
+
+    private static void key(UUID tenant, String key, String revokedAt) throws SQLException {
+        try (Connection db = TestDatabase.get().connect();
+             PreparedStatement st = db.prepareStatement("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, revoked_at) VALUES (?, ?, 'k', ?, ?, "
+                     + (revokedAt == null ? "NULL" : revokedAt) + ")")) {
+            st.setObject(1, UUID.randomUUID());
+            st.setObject(2, tenant);
+            st.setString(3, ApiKeySecret.prefix(key));
+            st.setBytes(4, ApiKeySecret.hash(key));
+            st.executeUpdate();
+        }
+    }
+
+    private static void sql(String sql, Object... params) throws SQLException {
+        try (Connection db = TestDatabase.get().connect(); PreparedStatement st = db.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    private static ScriptedEngine start() {
+        try {
+            return new ScriptedEngine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.maas.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * An engine adapter stand-in that speaks the real protocol (OpenAI JSON and SSE, the receipt
+ * endpoint) and behaves as the last user message says, to drive the gateway through failures a real
+ * engine cannot be made to produce on demand: {@code ok}, {@code break} (the stream stops mid-way),
+ * {@code fail} (HTTP 500), {@code too-long} (400 context_length_exceeded).
+ */
+final class ScriptedEngine implements AutoCloseable {
+
+    private final HttpServer server;
+    final List<String> requestBodies = new CopyOnWriteArrayList<>();
+    final Map<String, String> requestIds = new ConcurrentHashMap<>();
+
+    ScriptedEngine() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/engine/requests/", this::receipt);
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private void chat(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requestBodies.add(body);
+        String id = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        String script = body.replaceAll("(?s).*\"content\":\"([^\"]*)\".*", "$1");
+        requestIds.put(script, id);
+        boolean stream = body.contains("\"stream\":true");
+        switch (script) {
+            case "fail" -> send(exchange, 500, "application/json", "{\"error\":{\"message\":\"CUDA error: an illegal memory access\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+            case "too-long" -> send(exchange, 400, "application/json", "{\"error\":{\"message\":\"This model's maximum context length is 512 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
+            default -> {
+                if (!stream) {
+                    send(exchange, 200, "application/json", "{\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"scripted\","
+                            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\",\"reasoning_content\":\"hm\"},\"finish_reason\":\"stop\"}],"
+                            + "\"usage\":" + usage(7, 2) + "}");
+                    return;
+                }
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    event(out, ": keep-alive");
+                    event(out, "data: " + chunk(id, "{\"role\":\"assistant\",\"reasoning_content\":\"think\"}", null));
+                    event(out, "data: " + chunk(id, "{\"content\":\"Hello\"}", null));
+                    if (script.equals("break")) {
+                        return;
+                    }
+                    event(out, "data: " + chunk(id, "{\"content\":\" there\"}", "\"stop\""));
+                    event(out, "data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\",\"choices\":[],\"usage\":" + usage(7, 3) + "}");
+                    event(out, "data: [DONE]");
+                }
+            }
+        }
+    }
+
+    private void receipt(HttpExchange exchange) throws IOException {
+        String id = exchange.getRequestURI().getPath().substring("/engine/requests/".length());
+        send(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"state\":\"failed\",\"usage\":" + usage(7, 2) + "}");
+    }
+
+    static String usage(int prompt, int completion) {
+        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion)
+                + ",\"prompt_cache_hit_tokens\":4,\"prompt_cache_miss_tokens\":" + (prompt - 4) + "}";
+    }
+
+    private static String chunk(String id, String delta, String finish) {
+        return "{\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}";
+    }
+
+    private static void event(OutputStream out, String line) throws IOException {
+        out.write((line + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
