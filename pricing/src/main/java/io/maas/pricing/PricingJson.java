@@ -38,6 +38,11 @@ public final class PricingJson {
     }
 
     /** A holiday calendar in the format of {@code cn-2026.json}. */
+    public static HolidayCalendar readCalendar(String json) {
+        return read(() -> MAPPER.readValue(json, HolidayCalendar.class));
+    }
+
+    /** A holiday calendar in the format of {@code cn-2026.json}. */
     public static HolidayCalendar readCalendar(InputStream json) {
         return read(() -> MAPPER.readValue(json, HolidayCalendar.class));
     }

@@ -56,10 +56,18 @@ public record TierSchedule(ZoneId timezone, String defaultTier, String holidayTi
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < tiers.size(); i++) {
-            Tier tier = tiers.get(i);
-            if (!names.add(tier.name())) {
-                throw new InvalidPriceBookException("tiers[" + i + "].name", "tier '" + tier.name() + "' is defined twice");
+            if (!names.add(tiers.get(i).name())) {
+                throw new InvalidPriceBookException("tiers[" + i + "].name", "tier '" + tiers.get(i).name() + "' is defined twice");
             }
+        }
+        if (defaultTier == null || !names.contains(defaultTier)) {
+            throw new InvalidPriceBookException("defaultTier", "must name one of the tiers " + names + ", was " + quoted(defaultTier));
+        }
+        if (holidayTier != null && !names.contains(holidayTier)) {
+            throw new InvalidPriceBookException("holidayTier", "must name one of the tiers " + names + ", was " + quoted(holidayTier));
+        }
+        for (int i = 0; i < tiers.size(); i++) {
+            Tier tier = tiers.get(i);
             boolean isDefault = tier.name().equals(defaultTier);
             if (isDefault && !tier.rules().isEmpty()) {
                 throw new InvalidPriceBookException("tiers[" + i + "].rules",
@@ -68,12 +76,6 @@ public record TierSchedule(ZoneId timezone, String defaultTier, String holidayTi
             if (!isDefault && tier.rules().isEmpty()) {
                 throw new InvalidPriceBookException("tiers[" + i + "].rules", "tier '" + tier.name() + "' needs at least one rule (or to be the default tier)");
             }
-        }
-        if (defaultTier == null || !names.contains(defaultTier)) {
-            throw new InvalidPriceBookException("defaultTier", "must name one of the tiers " + names + ", was " + quoted(defaultTier));
-        }
-        if (holidayTier != null && !names.contains(holidayTier)) {
-            throw new InvalidPriceBookException("holidayTier", "must name one of the tiers " + names + ", was " + quoted(holidayTier));
         }
         if (calendar.timezone() != null && !calendar.timezone().normalized().equals(timezone.normalized())) {
             throw new InvalidPriceBookException("calendar.timezone",
