@@ -1,6 +1,5 @@
 package io.maas.pricing;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -89,12 +88,6 @@ public record HolidayCalendar(String name, String source, ZoneId timezone, List<
      */
     Set<DayOfWeek> countsAs(LocalDate date) {
         return isMakeUpWorkingDay(date) ? WORKING_DAYS : EnumSet.of(date.getDayOfWeek());
-    }
-
-    /** Whether the calendar has no dates at all. */
-    @JsonIgnore
-    public boolean isEmpty() {
-        return holidays.isEmpty() && makeUpWorkingDays.isEmpty();
     }
 
     /**

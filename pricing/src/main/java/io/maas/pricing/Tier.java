@@ -17,7 +17,7 @@ import java.util.TreeMap;
  *
  * @param name    the tier's name, unique in its schedule, shown on charges
  * @param rules   when the tier applies; empty for the schedule's default tier, which applies when
- *                no other tier's rule does
+ *                no other tier's rule does, and may be empty for its holiday tier
  * @param pricing what the tier does to the models not in {@code models} (optional when {@code
  *                models} names every model of the version)
  * @param models  per-model pricing, by model name

@@ -73,8 +73,9 @@ public record TierSchedule(ZoneId timezone, String defaultTier, String holidayTi
                 throw new InvalidPriceBookException("tiers[" + i + "].rules",
                         "the default tier '" + tier.name() + "' applies whenever no rule does and has no rules of its own");
             }
-            if (!isDefault && tier.rules().isEmpty()) {
-                throw new InvalidPriceBookException("tiers[" + i + "].rules", "tier '" + tier.name() + "' needs at least one rule (or to be the default tier)");
+            if (!isDefault && !tier.name().equals(holidayTier) && tier.rules().isEmpty()) {
+                throw new InvalidPriceBookException("tiers[" + i + "].rules",
+                        "tier '" + tier.name() + "' never applies: give it a rule, or make it the default or the holiday tier");
             }
         }
         if (calendar.timezone() != null && !calendar.timezone().normalized().equals(timezone.normalized())) {

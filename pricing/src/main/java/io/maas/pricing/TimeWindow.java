@@ -1,6 +1,8 @@
 package io.maas.pricing;
 
 import java.time.LocalTime;
+import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.ser.std.ToStringSerializer;
 
 /**
  * A span of local wall-clock time: {@code start} inclusive, {@code end} exclusive.
@@ -12,9 +14,11 @@ import java.time.LocalTime;
  * {@link TierRule}; the part after midnight belongs to the day the window opened.
  *
  * <p>Times are wall-clock times in the schedule's timezone, see {@link TierSchedule} for daylight
- * saving.
+ * saving. In JSON they are ISO local times, written as short as {@code LocalTime#toString} makes them ("16:30").
  */
-public record TimeWindow(LocalTime start, LocalTime end) {
+public record TimeWindow(
+        @JsonSerialize(using = ToStringSerializer.class) LocalTime start,
+        @JsonSerialize(using = ToStringSerializer.class) LocalTime end) {
 
     static final long NANOS_PER_DAY = LocalTime.MAX.toNanoOfDay() + 1;
 

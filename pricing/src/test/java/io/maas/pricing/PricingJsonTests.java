@@ -77,7 +77,7 @@ class PricingJsonTests {
     }
 
     @Test
-    void pricesAndAmountsAreWrittenAsPlainDecimalStrings() {
+    void pricesAndAmountsAreWrittenAsPlainDecimalStringsAndTimesShort() {
         PriceBook book = PriceBookTemplates.load(PriceBookTemplates.DEEPSEEK_2026);
         Charge charge = book.quote("deepseek-flash", Instant.parse("2026-03-16T02:00:00Z"), usage(1, 0, 0));
 
@@ -92,6 +92,7 @@ class PricingJsonTests {
         assertThat(json.get("lines").get(0).get("pricePerMillion").asString()).isEqualTo("0.04");
         JsonNode versionJson = PricingJson.mapper().readTree(PricingJson.write(book)).get("versions").get(0);
         assertThat(versionJson.get("models").get("deepseek-flash").get("cacheHit").asString()).isEqualTo("0.04");
+        assertThat(versionJson.at("/schedule/tiers/0/rules/0/windows/1/start").asString()).isEqualTo("14:00");
     }
 
     @Test

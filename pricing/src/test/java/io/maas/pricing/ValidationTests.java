@@ -65,7 +65,7 @@ class ValidationTests {
         assertInvalid(() -> new TierSchedule(ZoneId.of("UTC"), "day", "holiday", List.of(tier("day", "1")), null))
                 .hasMessageStartingWith("holidayTier: must name one of the tiers");
         assertInvalid(() -> new TierSchedule(ZoneId.of("UTC"), "day", null, List.of(tier("day", "1"), tier("night", "1")), null))
-                .hasMessageStartingWith("tiers[1].rules: tier 'night' needs at least one rule");
+                .hasMessageStartingWith("tiers[1].rules: tier 'night' never applies");
         assertInvalid(() -> new TierSchedule(ZoneId.of("UTC"), "day", null, List.of(tier("day", "1", everyDay(window("00:00", "01:00")))), null))
                 .hasMessageStartingWith("tiers[0].rules: the default tier 'day' applies whenever no rule does");
         assertInvalid(() -> new TierSchedule(null, "day", null, List.of(tier("day", "1")), null)).hasMessageStartingWith("timezone: is required");
