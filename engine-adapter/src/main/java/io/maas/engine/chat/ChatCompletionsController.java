@@ -1,0 +1,125 @@
+package io.maas.engine.chat;
+
+import io.maas.api.openai.ChatCompletion;
+import io.maas.api.openai.ChatCompletionRequest;
+import io.maas.api.openai.ChatMessage;
+import io.maas.api.openai.Usage;
+import io.maas.engine.receipt.Receipt;
+import io.maas.engine.receipt.Receipts;
+import io.maas.engine.runtime.Engine;
+import io.maas.engine.runtime.EngineException;
+import io.maas.engine.runtime.FinishReason;
+import io.maas.engine.runtime.Generation;
+import io.maas.engine.runtime.GenerationListener;
+import io.maas.engine.runtime.GenerationRequest;
+import io.maas.engine.runtime.ManagedEngine;
+import io.maas.engine.system.RequestIds;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /v1/chat/completions}, streamed or not. The completion id is {@code chatcmpl-<request id>},
+ * the request id being the gateway's {@code X-Request-Id} (echoed back) or a new one; the request's
+ * receipt is kept under the same id. Each request is logged once at INFO, without its text.
+ */
+@RestController
+class ChatCompletionsController {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatCompletionsController.class);
+
+    private final ManagedEngine engines;
+    private final Receipts receipts;
+    private final JsonMapper json;
+
+    ChatCompletionsController(ManagedEngine engines, Receipts receipts, JsonMapper json) {
+        this.engines = engines;
+        this.receipts = receipts;
+        this.json = json;
+    }
+
+    @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ChatCompletion> complete(@RequestBody ChatCompletionRequest body,
+            @RequestHeader(name = RequestIds.HEADER, required = false) String requestIdHeader,
+            HttpServletResponse response) throws IOException, InterruptedException {
+        String requestId = RequestIds.resolve(requestIdHeader);
+        Engine engine = engines.ready();
+        String model = engine.model().name();
+        GenerationRequest request = ChatRequests.toGeneration(body, model);
+        Receipt receipt = receipts.open(requestId);
+        String id = "chatcmpl-" + requestId;
+        long created = receipts.now().getEpochSecond();
+        long start = System.nanoTime();
+        Generation generation = null;
+        try {
+            if (body.isStream()) {
+                StreamingResponse stream = new StreamingResponse(response, json, requestId, id, model, created, receipt);
+                try {
+                    generation = generate(engine, request, stream, receipt);
+                } catch (EngineException e) {
+                    if (!stream.fail(e.getMessage())) {
+                        throw e;
+                    }
+                    log.error("Engine failure while streaming: {}", e.getMessage(), e);
+                    return null;
+                }
+                if (generation.finishReason() != FinishReason.CANCELLED) {
+                    finishStream(stream, generation, body.includeUsage());
+                }
+                return null;
+            }
+            CollectedResponse collected = new CollectedResponse(receipt);
+            generation = generate(engine, request, collected, receipt);
+            return ResponseEntity.ok().header(RequestIds.HEADER, requestId).body(new ChatCompletion(id,
+                    ChatCompletion.OBJECT, created, model,
+                    List.of(new ChatCompletion.Choice(0, ChatMessage.of("assistant", collected.text()),
+                            generation.finishReason().wireName())),
+                    usage(generation)));
+        } finally {
+            log.info("request id={} model={} stream={} prompt_tokens={} cached_tokens={} completion_tokens={} "
+                            + "finish={} state={} duration_ms={}", requestId, model, body.isStream(),
+                    generation == null ? 0 : generation.promptTokens(),
+                    generation == null ? 0 : generation.cachedPromptTokens(),
+                    generation == null ? 0 : generation.completionTokens(),
+                    generation == null ? "-" : generation.finishReason().wireName(), receipt.state().wireName(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+    }
+
+    /** Runs the generation and settles the receipt whatever happens. */
+    private Generation generate(Engine engine, GenerationRequest request, GenerationListener listener,
+            Receipt receipt) throws InterruptedException {
+        try {
+            Generation generation = engine.generate(request, listener);
+            receipt.settle(generation.finishReason() == FinishReason.CANCELLED ? Receipt.State.CANCELLED
+                    : Receipt.State.COMPLETED, usage(generation), receipts.now());
+            return generation;
+        } catch (RuntimeException | InterruptedException e) {
+            receipt.settle(Receipt.State.FAILED, receipt.usage(), receipts.now());
+            throw e;
+        }
+    }
+
+    private void finishStream(StreamingResponse stream, Generation generation, boolean includeUsage) {
+        try {
+            stream.finish(generation.finishReason().wireName(), usage(generation), includeUsage);
+        } catch (IOException e) {
+            log.debug("Client went away before the end of the stream: {}", e.getMessage());
+        }
+    }
+
+    private static Usage usage(Generation generation) {
+        return Usage.of(generation.cachedPromptTokens(), generation.uncachedPromptTokens(),
+                generation.completionTokens(), 0);
+    }
+}

@@ -1,0 +1,100 @@
+package io.maas.engine.chat;
+
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ChatCompletionChunk;
+import io.maas.api.openai.ChatMessage;
+import io.maas.api.openai.Usage;
+import io.maas.api.sse.SseWriter;
+import io.maas.engine.receipt.Receipt;
+import io.maas.engine.runtime.GenerationListener;
+import io.maas.engine.system.RequestIds;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Streams a completion as OpenAI does: the headers and a first chunk with {@code delta.role=assistant}
+ * once the engine starts, one chunk per token as it is generated (each flushed), a closing chunk with
+ * an empty delta and the {@code finish_reason}, the usage chunk (empty {@code choices}) when asked
+ * for, then {@code [DONE]}. A failure after the headers were sent can only be told in the stream: an
+ * error event in OpenAI's error shape, without {@code [DONE]}.
+ */
+final class StreamingResponse implements GenerationListener {
+
+    private final HttpServletResponse response;
+    private final JsonMapper json;
+    private final String id;
+    private final String model;
+    private final long created;
+    private final Receipt receipt;
+    private SseWriter sse;
+    private int promptTokens;
+    private int cachedTokens;
+    private int tokens;
+
+    StreamingResponse(HttpServletResponse response, JsonMapper json, String requestId, String id, String model,
+            long created, Receipt receipt) {
+        this.response = response;
+        this.json = json;
+        this.id = id;
+        this.model = model;
+        this.created = created;
+        this.receipt = receipt;
+        response.setHeader(RequestIds.HEADER, requestId);
+    }
+
+    @Override
+    public void started(int promptTokens, int cachedPromptTokens) throws IOException {
+        this.promptTokens = promptTokens;
+        this.cachedTokens = cachedPromptTokens;
+        receipt.progress(usage());
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/event-stream;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        sse = new SseWriter(response.getOutputStream());
+        chunk(new ChatMessage("assistant", "", null, null), null);
+    }
+
+    @Override
+    public void token(String text) throws IOException {
+        tokens++;
+        receipt.progress(usage());
+        if (!text.isEmpty()) {
+            chunk(ChatMessage.of(null, text), null);
+        }
+    }
+
+    /** The closing chunk, the usage chunk when {@code includeUsage}, and {@code [DONE]}. */
+    void finish(String finishReason, Usage usage, boolean includeUsage) throws IOException {
+        chunk(new ChatMessage(null, null, null, null), finishReason);
+        if (includeUsage) {
+            sse.data(json.writeValueAsString(
+                    new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, List.of(), usage)));
+        }
+        sse.done();
+    }
+
+    /** Tells the client in the stream that the engine failed; false when the stream had not started. */
+    boolean fail(String message) {
+        if (sse == null) {
+            return false;
+        }
+        try {
+            sse.data(json.writeValueAsString(ApiError.ENGINE_ERROR.response(message, null)));
+        } catch (IOException e) {
+            // the client is gone too; the receipt records the failure
+        }
+        return true;
+    }
+
+    private Usage usage() {
+        return Usage.of(cachedTokens, promptTokens - cachedTokens, tokens, 0);
+    }
+
+    private void chunk(ChatMessage delta, String finishReason) throws IOException {
+        sse.data(json.writeValueAsString(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model,
+                List.of(new ChatCompletionChunk.Choice(0, delta, finishReason)), null)));
+    }
+}

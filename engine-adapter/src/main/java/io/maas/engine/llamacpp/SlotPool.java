@@ -1,0 +1,75 @@
+package io.maas.engine.llamacpp;
+
+import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Hands out llama.cpp's parallel slots, one request per slot, waiting callers served in arrival
+ * order, and knows which prompt each slot holds in its KV cache. Requests are pinned to the slot
+ * chosen here, so llama.cpp reuses exactly the cache this class accounts for.
+ *
+ * <p>Prompt cache rule (llama.cpp's, with {@code cache_prompt}): the slot's cached tokens are reused
+ * up to the longest common prefix with the new prompt, but at least the last prompt token is always
+ * evaluated again (its logits start the generation). A slot is credited with the prompt it processed
+ * only; the tokens it generated after it are not counted, so the hit count may be lower than
+ * llama.cpp's, never higher. A slot whose request failed or stopped before producing a token holds
+ * nothing we can rely on and is counted as empty.
+ */
+final class SlotPool {
+
+    private static final int[] EMPTY = new int[0];
+
+    private final Semaphore free;
+    private final int[][] cached;
+    private final boolean[] busy;
+    private final long[] lastUsed;
+    private long clock;
+
+    /** A taken slot and how many of the prompt's tokens its cache serves. */
+    record Lease(int slot, int[] prompt, int cachedTokens) {
+    }
+
+    SlotPool(int slots) {
+        free = new Semaphore(slots, true);
+        cached = new int[slots][];
+        busy = new boolean[slots];
+        lastUsed = new long[slots];
+        Arrays.fill(cached, EMPTY);
+    }
+
+    /** The free slot sharing the longest prefix with {@code prompt} (the least recently used among equals). */
+    Lease acquire(int[] prompt) throws InterruptedException {
+        free.acquire();
+        synchronized (this) {
+            int best = -1;
+            int bestPrefix = -1;
+            for (int slot = 0; slot < busy.length; slot++) {
+                if (busy[slot]) {
+                    continue;
+                }
+                int prefix = commonPrefix(cached[slot], prompt);
+                if (prefix > bestPrefix || prefix == bestPrefix && lastUsed[slot] < lastUsed[best]) {
+                    best = slot;
+                    bestPrefix = prefix;
+                }
+            }
+            busy[best] = true;
+            lastUsed[best] = ++clock;
+            return new Lease(best, prompt, Math.max(0, Math.min(bestPrefix, prompt.length - 1)));
+        }
+    }
+
+    /** Gives the slot back; {@code promptProcessed} says whether its cache now holds the lease's prompt. */
+    void release(Lease lease, boolean promptProcessed) {
+        synchronized (this) {
+            cached[lease.slot()] = promptProcessed ? lease.prompt() : EMPTY;
+            busy[lease.slot()] = false;
+        }
+        free.release();
+    }
+
+    static int commonPrefix(int[] a, int[] b) {
+        int mismatch = Arrays.mismatch(a, b);
+        return mismatch < 0 ? a.length : mismatch;
+    }
+}

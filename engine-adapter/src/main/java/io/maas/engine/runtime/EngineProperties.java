@@ -1,0 +1,51 @@
+package io.maas.engine.runtime;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code platform.engine.*}. With no configuration at all the adapter generates the demo model into
+ * {@code cacheDir} and serves it with llama.cpp.
+ *
+ * @param runtime          which engine runs the model: {@code llamacpp} (the only one so far)
+ * @param modelPath        a GGUF file; empty means the generated demo model
+ * @param servedModelName  the name clients use; empty means {@code demo-moe} for the demo model, else the file name without {@code .gguf}
+ * @param cacheDir         where the demo model is written; empty means {@code ~/.cache/maas}
+ * @param contextSize      llama.cpp's total context, shared by the slots; 0 means the model's trained length
+ * @param parallel         requests generated at once (slots); more wait for a free slot
+ * @param threads          llama.cpp CPU threads; on small machines 1 is fastest, as the JVM needs the other cores
+ * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context)
+ * @param nativeLog        let llama.cpp log to stderr (noisy: several lines per request)
+ */
+@Validated
+@ConfigurationProperties("platform.engine")
+public record EngineProperties(
+        @DefaultValue("llamacpp") @NotBlank String runtime,
+        @DefaultValue("") String modelPath,
+        @DefaultValue("") String servedModelName,
+        @DefaultValue("") String cacheDir,
+        @DefaultValue("4096") @Min(0) int contextSize,
+        @DefaultValue("2") @Min(1) @Max(64) int parallel,
+        @DefaultValue("1") @Min(1) @Max(512) int threads,
+        @DefaultValue("256") @Min(1) int defaultMaxTokens,
+        @DefaultValue("false") boolean nativeLog,
+        @DefaultValue @Valid @NotNull Receipts receipts) {
+
+    /**
+     * @param maxEntries receipts kept at most; the oldest go first
+     * @param ttl        how long a finished request's receipt is kept
+     * @param maxWait    the longest {@code waitMs} a caller may ask for
+     */
+    public record Receipts(
+            @DefaultValue("10000") @Min(1) int maxEntries,
+            @DefaultValue("15m") @NotNull Duration ttl,
+            @DefaultValue("60s") @NotNull Duration maxWait) {
+    }
+}

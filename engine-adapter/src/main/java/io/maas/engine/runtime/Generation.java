@@ -1,0 +1,13 @@
+package io.maas.engine.runtime;
+
+/**
+ * The outcome of one generation, counted by the engine: {@code promptTokens} of which
+ * {@code cachedPromptTokens} were served from the prompt cache, and {@code completionTokens}
+ * generated. A generation cancelled before its prompt was processed counts no tokens at all.
+ */
+public record Generation(int promptTokens, int cachedPromptTokens, int completionTokens, FinishReason finishReason) {
+
+    public int uncachedPromptTokens() {
+        return promptTokens - cachedPromptTokens;
+    }
+}
