@@ -25,6 +25,7 @@ class LlamaCppConfiguration {
     static LlamaCppSettings settings(EngineProperties properties) {
         Path model;
         String name;
+        boolean demo = properties.modelPath().isBlank();
         if (properties.modelPath().isBlank()) {
             Path directory = properties.cacheDir().isBlank()
                     ? Path.of(System.getProperty("user.home"), ".cache", "maas") : Path.of(properties.cacheDir());
@@ -37,6 +38,6 @@ class LlamaCppConfiguration {
         }
         return new LlamaCppSettings(model, properties.servedModelName().isBlank() ? name : properties.servedModelName(),
                 properties.contextSize(), properties.parallel(), properties.threads(), properties.defaultMaxTokens(),
-                properties.nativeLog());
+                properties.nativeLog(), demo || properties.banByteTokens());
     }
 }

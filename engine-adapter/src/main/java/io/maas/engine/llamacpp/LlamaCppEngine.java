@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class LlamaCppEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(LlamaCppEngine.class);
+    private static final int BYTE_TOKEN = 6; // GGUF token_type of byte-fallback tokens
 
     private final LlamaCppSettings settings;
     private final LlamaModel model;
@@ -55,6 +56,7 @@ public final class LlamaCppEngine implements Engine {
     private final int contextPerRequest;
     private final int bosToken;
     private final String bosText;
+    private final List<Integer> bannedTokenIds;
 
     public LlamaCppEngine(LlamaCppSettings settings) {
         this.settings = settings;
@@ -66,6 +68,7 @@ public final class LlamaCppEngine implements Engine {
         boolean addBos = file.flag("tokenizer.ggml.add_bos_token", "llama".equals(file.string("tokenizer.ggml.model")));
         this.bosToken = addBos ? (int) file.number("tokenizer.ggml.bos_token_id", -1) : -1;
         this.bosText = bosToken >= 0 ? file.token(bosToken) : null;
+        this.bannedTokenIds = settings.banByteTokens() ? byteTokens(file) : List.of();
         long start = System.nanoTime();
         this.model = load(settings, contextSize);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -88,6 +91,18 @@ public final class LlamaCppEngine implements Engine {
         } catch (IOException | GgufFormatException e) {
             throw new EngineException("The model file " + path + " is not a usable GGUF file: " + e.getMessage(), e);
         }
+    }
+
+    private static List<Integer> byteTokens(GgufFile file) {
+        List<Integer> ids = new ArrayList<>();
+        if (file.metadata().get("tokenizer.ggml.token_type") instanceof List<?> types) {
+            for (int id = 0; id < types.size(); id++) {
+                if (Long.valueOf(BYTE_TOKEN).equals(types.get(id))) {
+                    ids.add(id);
+                }
+            }
+        }
+        return List.copyOf(ids);
     }
 
     private static LlamaModel load(LlamaCppSettings settings, int contextSize) {
@@ -205,7 +220,7 @@ public final class LlamaCppEngine implements Engine {
         return limit;
     }
 
-    private static InferenceParameters parameters(String prompt, int maxTokens, GenerationRequest request, int slot) {
+    private InferenceParameters parameters(String prompt, int maxTokens, GenerationRequest request, int slot) {
         InferenceParameters parameters = new InferenceParameters(prompt)
                 .setNPredict(maxTokens)
                 .setCachePrompt(true)
@@ -218,8 +233,10 @@ public final class LlamaCppEngine implements Engine {
         if (!request.stop().isEmpty()) {
             parameters.setStopStrings(request.stop().toArray(String[]::new));
         }
-        if (!request.bannedTokenIds().isEmpty()) {
-            parameters.disableTokenIds(request.bannedTokenIds());
+        List<Integer> banned = new ArrayList<>(bannedTokenIds);
+        banned.addAll(request.bannedTokenIds());
+        if (!banned.isEmpty()) {
+            parameters.disableTokenIds(banned);
         }
         return SlotPinning.pin(parameters, slot);
     }

@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param threads          llama.cpp CPU threads; on small machines 1 is fastest, as the JVM needs the other cores
  * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context)
  * @param nativeLog        let llama.cpp log to stderr (noisy: several lines per request)
+ * @param banByteTokens    never sample byte-fallback tokens (always on for the demo model)
  */
 @Validated
 @ConfigurationProperties("platform.engine")
@@ -36,6 +37,7 @@ public record EngineProperties(
         @DefaultValue("1") @Min(1) @Max(512) int threads,
         @DefaultValue("256") @Min(1) int defaultMaxTokens,
         @DefaultValue("false") boolean nativeLog,
+        @DefaultValue("false") boolean banByteTokens,
         @DefaultValue @Valid @NotNull Receipts receipts) {
 
     /**

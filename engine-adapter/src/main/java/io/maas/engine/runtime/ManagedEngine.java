@@ -85,6 +85,12 @@ public final class ManagedEngine implements SmartLifecycle {
         }
     }
 
+    /** Stopped after the web server has drained its requests (graceful shutdown runs at DEFAULT_PHASE - 2048). */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 4096;
+    }
+
     @Override
     public boolean isRunning() {
         return loader != null && state() != State.STOPPED;
