@@ -35,7 +35,8 @@ class FitController {
             }
         }
         return ResponseEntity.badRequest().body(ApiError.INVALID_REQUEST.response(
-                "the body must be a JSON fit request: {\"model\", \"precision\", \"accelerator\", \"devices\", \"contextLength\"}", null));
+                "the body must be a JSON fit request {\"model\", \"modelSpec\", \"precision\", \"accelerator\", \"devices\", "
+                        + "\"contextLength\"}: " + e.getMostSpecificCause().getMessage().lines().findFirst().orElse(""), null));
     }
 
     private static ResponseEntity<ErrorResponse> badRequest(FitRequestException e) {

@@ -1,7 +1,10 @@
 package io.maas.engine.fit;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What the fit calculator needs to know about a model.
@@ -54,6 +57,23 @@ public record ModelSpec(
         require(routedExperts == 0 ? expertsPerToken == 0 : expertsPerToken > 0 && expertsPerToken < routedExperts,
                 "expertsPerToken", "0 < expertsPerToken < routedExperts for an MoE model, both 0 for a dense one");
         require(contextLength > 0, "contextLength", "a context length above 0");
+    }
+
+    /** From JSON, where the numbers that do not apply (kvHeads for MLA, experts for a dense model) may be left out. */
+    @JsonCreator
+    static ModelSpec fromJson(@JsonProperty("id") String id, @JsonProperty("totalParams") Long totalParams,
+            @JsonProperty("activeParams") Long activeParams, @JsonProperty("layers") Integer layers,
+            @JsonProperty("attentionHeads") Integer attentionHeads, @JsonProperty("kvLoraRank") Integer kvLoraRank,
+            @JsonProperty("ropeHeadDim") Integer ropeHeadDim, @JsonProperty("kvHeads") Integer kvHeads,
+            @JsonProperty("headDim") Integer headDim, @JsonProperty("routedExperts") Integer routedExperts,
+            @JsonProperty("expertsPerToken") Integer expertsPerToken, @JsonProperty("contextLength") Integer contextLength) {
+        return new ModelSpec(id, Objects.requireNonNullElse(totalParams, 0L), Objects.requireNonNullElse(activeParams, 0L),
+                orZero(layers), orZero(attentionHeads), orZero(kvLoraRank), orZero(ropeHeadDim), orZero(kvHeads), orZero(headDim),
+                orZero(routedExperts), orZero(expertsPerToken), orZero(contextLength));
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
     }
 
     /** The preset named {@code id} (case-insensitive; {@code deepseek-r1} is DeepSeek-V3's architecture). */

@@ -33,15 +33,19 @@ public final class CpuProvider implements AcceleratorProvider {
         return "cpu";
     }
 
-    /** Always one device; the name is the CPU model from {@code /proc/cpuinfo} (or the architecture) and the core count. */
+    /**
+     * Always one device; the name is the CPU model from {@code /proc/cpuinfo} (or the architecture) and
+     * the core count; utilization is the one-minute load average per core, capped at 100 %.
+     */
     @Override
     public List<Device> discover(ToolRunner tools) {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long totalMiB = os.getTotalMemorySize() / MIB;
         long usedMiB = Math.max(0, totalMiB - os.getFreeMemorySize() / MIB);
-        double load = os.getCpuLoad();
-        Integer utilization = load >= 0 && load <= 1 ? (int) Math.round(load * 100) : null;
-        String name = modelName() + " (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        int cores = Runtime.getRuntime().availableProcessors();
+        double load = os.getSystemLoadAverage();
+        Integer utilization = load < 0 ? null : (int) Math.min(100, Math.round(load * 100 / cores));
+        String name = modelName() + " (" + cores + " cores)";
         return List.of(new Device(id(), 0, name, totalMiB, usedMiB, utilization, null, DeviceHealth.OK));
     }
 

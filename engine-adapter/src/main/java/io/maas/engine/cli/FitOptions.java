@@ -1,0 +1,46 @@
+package io.maas.engine.cli;
+
+import io.maas.engine.fit.FitReport;
+import io.maas.engine.fit.FitRequest;
+import java.util.List;
+import java.util.Locale;
+
+/** The options of {@code platform fit} and its readable answer. */
+final class FitOptions {
+
+    static final List<String> VALUED = List.of("--model", "--precision", "--accelerator", "--devices", "--context");
+
+    private FitOptions() {
+    }
+
+    static FitRequest request(Options options) {
+        for (String required : List.of("--model", "--precision", "--accelerator")) {
+            if (options.get(required) == null) {
+                throw new IllegalArgumentException("fit needs " + required);
+            }
+        }
+        return new FitRequest(options.get("--model"), null, options.get("--precision"), options.get("--accelerator"),
+                options.integer("--devices"), options.integer("--context"));
+    }
+
+    /** The command-line flag for a request field named in an error. */
+    static String flag(String param) {
+        return param.equals("contextLength") ? "--context" : "--" + param.replaceFirst("^modelSpec.*", "model");
+    }
+
+    static String describe(FitReport report) {
+        double total = report.weightsGiB() + report.kvCacheGiB() + report.reserveGiB();
+        String minimum = report.minimumDevices() == null ? "does not fit on any layout this calculator tries"
+                : report.minimumDevices() + " devices";
+        return String.format(Locale.ROOT, """
+                %s at %s on %s, %d-token context
+                minimum:    %s
+                checked:    %d devices on %d server(s): tensor parallel %d, data parallel %d, expert parallel %d
+                per device: weights %.1f GiB + KV cache %.1f GiB + reserve %.1f GiB = %.1f GiB of %.1f GiB usable: %s
+                KV cache:   room for %d tokens per replica
+                """, report.model(), report.precision().id(), report.accelerator(), report.contextLength(), minimum,
+                report.devices(), report.nodes(), report.tensorParallelSize(), report.dataParallelSize(), report.expertParallelSize(),
+                report.weightsGiB(), report.kvCacheGiB(), report.reserveGiB(), total, report.usableGiB(),
+                report.fits() ? "fits" : "does not fit", report.kvCacheTokensPerReplica());
+    }
+}
