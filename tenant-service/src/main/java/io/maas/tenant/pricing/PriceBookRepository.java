@@ -1,0 +1,23 @@
+package io.maas.tenant.pricing;
+
+import jakarta.persistence.LockModeType;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+
+interface PriceBookRepository extends JpaRepository<PriceBookRow, UUID> {
+
+    Optional<PriceBookRow> findByName(String name);
+
+    /** The book locked against concurrent version appends. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select b from PriceBookRow b where b.name = ?1")
+    Optional<PriceBookRow> lockByName(String name);
+
+    Optional<PriceBookRow> findByPlatformDefaultTrue();
+
+    List<PriceBookRow> findAllByOrderByName();
+}

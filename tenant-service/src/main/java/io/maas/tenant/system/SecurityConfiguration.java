@@ -1,0 +1,62 @@
+package io.maas.tenant.system;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * HTTP Basic for scripts and form login with a session for browsers, on every {@code /api/v1/**}
+ * path; health, the OpenAPI document and Swagger UI are open. Passwords are BCrypt hashes (through
+ * Spring's delegating encoder, so stored hashes name their algorithm and can be upgraded). CSRF
+ * protection applies to session (cookie) requests only; a request carrying an Authorization header
+ * cannot be forged by another site. Authorization per role and tenant is decided in the features,
+ * with {@link Caller}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, JsonMapper json) {
+        http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/health", "/health/**", "/actuator/health/**", "/v3/api-docs/**", "/v3/api-docs",
+                                "/swagger-ui/**", "/swagger-ui.html", "/error", "/login").permitAll()
+                        .anyRequest().authenticated())
+                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
+                    response.setHeader("WWW-Authenticate", "Basic realm=\"maas\"");
+                    write(json, response, HttpStatus.UNAUTHORIZED,
+                            "Authentication is required: send HTTP Basic credentials or log in at /login.");
+                }))
+                .formLogin(form -> form.defaultSuccessUrl("/swagger-ui.html"))
+                .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
+                        write(json, response, HttpStatus.FORBIDDEN, "Your role may not do this.")))
+                .csrf(csrf -> csrf.ignoringRequestMatchers(request -> request.getHeader("Authorization") != null));
+        return http.build();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    private static void write(JsonMapper json, HttpServletResponse response, HttpStatus status, String detail)
+            throws java.io.IOException {
+        ProblemDetail problem = ProblemDetails.problem(status, detail);
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}
