@@ -70,7 +70,7 @@ class ApiKeyAuthenticator {
                     + key.tenantStatus().toLowerCase(java.util.Locale.ROOT) + ". Contact your platform administrator.");
         }
         touchLater(key, now);
-        return new CallerKey(key.id(), key.tenantId(), key.prefix());
+        return new CallerKey(key.id(), key.tenantId(), key.prefix(), key.allowedModels());
     }
 
     private void touchLater(ApiKeyStore.StoredKey key, Instant now) {

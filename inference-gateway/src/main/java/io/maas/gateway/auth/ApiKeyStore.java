@@ -1,7 +1,11 @@
 package io.maas.gateway.auth;
 
+import java.sql.Array;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -10,8 +14,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ApiKeyStore {
 
-    /** A key row joined with its tenant's status. */
-    record StoredKey(UUID id, UUID tenantId, String prefix, String tenantStatus, Instant expiresAt, Instant revokedAt) {
+    /** A key row joined with its tenant's status; {@code allowedModels} null: every model. */
+    record StoredKey(UUID id, UUID tenantId, String prefix, String tenantStatus, Instant expiresAt, Instant revokedAt,
+                     Set<String> allowedModels) {
     }
 
     private final JdbcClient jdbc;
@@ -22,12 +27,22 @@ class ApiKeyStore {
 
     Optional<StoredKey> findByHash(byte[] hash) {
         return jdbc.sql("""
-                        SELECT k.id, k.tenant_id, k.prefix, t.status AS tenant_status, k.expires_at, k.revoked_at
+                        SELECT k.id, k.tenant_id, k.prefix, t.status AS tenant_status, k.expires_at, k.revoked_at, k.allowed_models
                         FROM api_key k JOIN tenant t ON t.id = k.tenant_id
                         WHERE k.secret_hash = ?""")
                 .param(hash)
-                .query(StoredKey.class)
+                .query((rs, row) -> new StoredKey(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                        rs.getString("prefix"), rs.getString("tenant_status"), instant(rs.getTimestamp("expires_at")),
+                        instant(rs.getTimestamp("revoked_at")), models(rs.getArray("allowed_models"))))
                 .optional();
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static Set<String> models(Array array) throws SQLException {
+        return array == null ? null : Set.of((String[]) array.getArray());
     }
 
     void touch(UUID keyId, Instant usedAt) {

@@ -1,26 +1,58 @@
 package io.maas.gateway.metering;
 
 import io.maas.api.openai.Usage;
+import io.maas.pricing.Charge;
+import io.maas.pricing.PriceBook;
+import io.maas.pricing.TokenUsage;
 import java.sql.Timestamp;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Makes a request's usage durable. Idempotent by request id: writing the same request twice keeps
- * the first record. Called before the client is sent the end of the response, so a client that saw
- * a complete answer always has a record behind it.
+ * Makes a request's usage durable and prices it. Idempotent by request id: writing the same
+ * request twice keeps the first record and prices it once. Called before the client is sent the
+ * end of the response, so a client that saw a complete answer always has a record behind it.
+ *
+ * <p>In one transaction: the usage record, its priced ledger entry and the daily roll-up. The
+ * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
+ * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
+ * by default). A request the platform has no price for (no book, or the book does not price the
+ * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, and logged.
  */
 @Component
 public class UsageRecorder {
 
-    private final JdbcClient jdbc;
+    private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
-    UsageRecorder(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final TransactionOperations transactions;
+    private final TenantPriceBooks books;
+    private final UsageLedger ledger;
+
+    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.books = books;
+        this.ledger = new UsageLedger(jdbc);
     }
 
     /** Returns false when a record for this request id already existed. */
     public boolean record(UsageRecord record) {
+        Boolean written = transactions.execute(status -> {
+            if (!insertRecord(record)) {
+                return false;
+            }
+            ledger.write(record, price(record).orElse(null));
+            return true;
+        });
+        return Boolean.TRUE.equals(written);
+    }
+
+    private boolean insertRecord(UsageRecord record) {
         Usage usage = record.usage();
         return jdbc.sql("""
                         INSERT INTO usage_record (request_id, tenant_id, api_key_id, model, endpoint, stream,
@@ -34,5 +66,23 @@ public class UsageRecorder {
                         usage.completionTokens(), usage.reasoningTokens(),
                         Timestamp.from(record.startedAt()), Timestamp.from(record.completedAt()), record.outcome().name())
                 .update() == 1;
+    }
+
+    private Optional<Charge> price(UsageRecord record) {
+        Optional<PriceBook> book = books.of(record.tenantId());
+        if (book.isEmpty()) {
+            log.warn("request={} tenant={} has no price book and there is no platform default; recorded unpriced",
+                    record.requestId(), record.tenantId());
+            return Optional.empty();
+        }
+        Usage usage = record.usage();
+        var tokens = new TokenUsage(usage.cacheHitTokens(), usage.cacheMissTokens(), usage.completionTokens());
+        try {
+            return Optional.of(book.get().charge(record.model(), record.startedAt(), record.completedAt(), tokens));
+        } catch (IllegalArgumentException e) {
+            log.warn("request={} model={} not priced by book '{}': {}; recorded unpriced",
+                    record.requestId(), record.model(), book.get().name(), e.getMessage());
+            return Optional.empty();
+        }
     }
 }

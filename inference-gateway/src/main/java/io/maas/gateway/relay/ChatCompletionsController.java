@@ -67,7 +67,7 @@ class ChatCompletionsController {
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Instant startedAt = clock.instant();
         ParsedRequest parsed = parser.parse(request.getInputStream(), request.getContentLengthLong());
-        ModelRoutes.Route route = routes.resolve(parsed.request().model());
+        ModelRoutes.Route route = routes.resolve(parsed.request().model(), caller);
         String requestId = UUID.randomUUID().toString().replace("-", "");
         boolean stream = parsed.request().isStream();
         ObjectNode body = parsed.body();

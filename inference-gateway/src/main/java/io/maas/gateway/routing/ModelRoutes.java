@@ -2,6 +2,7 @@ package io.maas.gateway.routing;
 
 import io.maas.api.openai.ApiError;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.error.GatewayException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -33,10 +34,14 @@ public class ModelRoutes {
         }
     }
 
-    /** The route of {@code model}, its endpoints rotated so that load spreads; 404 when no route serves it. */
-    public Route resolve(String model) {
+    /**
+     * The route of {@code model}, its endpoints rotated so that load spreads; 404 when no route
+     * serves it or when the caller's key may not use it (the same answer: a key does not learn
+     * which models exist beyond its own).
+     */
+    public Route resolve(String model, CallerKey caller) {
         Entry entry = routes.get(model);
-        if (entry == null) {
+        if (entry == null || !caller.mayUse(model)) {
             throw new GatewayException(ApiError.MODEL_NOT_FOUND, "The model '" + model
                     + "' does not exist or you do not have access to it. GET /v1/models lists the models you can use.", "model");
         }
@@ -49,8 +54,10 @@ public class ModelRoutes {
         return new Route(model, entry.config().ownedBy(), order);
     }
 
-    public List<Route> all() {
+    /** The routes {@code caller} may use. */
+    public List<Route> all(CallerKey caller) {
         return routes.values().stream()
+                .filter(e -> caller.mayUse(e.config().name()))
                 .map(e -> new Route(e.config().name(), e.config().ownedBy(), e.config().endpoints()))
                 .toList();
     }

@@ -1,0 +1,57 @@
+package io.maas.gateway.metering;
+
+import io.maas.pricing.DecidingInstant;
+import io.maas.pricing.PriceBook;
+import io.maas.pricing.PriceBookVersion;
+import io.maas.pricing.PricingJson;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The price book in force for a tenant at settlement: the book assigned to the tenant, else the
+ * platform default book. Asked on every settlement with one small query (book id and number of
+ * versions), so a newly assigned book or a newly added version is used by the very next request;
+ * the parsed book is cached by (book, number of versions), which is exact because versions are
+ * only ever appended.
+ */
+@Component
+public class TenantPriceBooks {
+
+    private record Head(UUID id, String name, String decidingInstant, int versions) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Map<Head, PriceBook> parsed = new ConcurrentHashMap<>();
+
+    public TenantPriceBooks(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The book pricing {@code tenantId}'s requests; empty when neither the tenant nor the platform has one. */
+    public Optional<PriceBook> of(UUID tenantId) {
+        return jdbc.sql("""
+                        SELECT b.id, b.name, b.deciding_instant,
+                               (SELECT count(*) FROM price_book_version v WHERE v.book_id = b.id) AS versions
+                        FROM price_book b
+                        WHERE b.id = COALESCE((SELECT t.price_book_id FROM tenant t WHERE t.id = ?),
+                                              (SELECT d.id FROM price_book d WHERE d.platform_default))""")
+                .param(tenantId)
+                .query(Head.class)
+                .optional()
+                .map(head -> parsed.computeIfAbsent(head, this::load));
+    }
+
+    private PriceBook load(Head head) {
+        var versions = jdbc.sql("SELECT document::text FROM price_book_version WHERE book_id = ? ORDER BY seq")
+                .param(head.id())
+                .query(String.class)
+                .list().stream()
+                .map(json -> PricingJson.mapper().readValue(json, PriceBookVersion.class))
+                .toList();
+        return new PriceBook(head.name(), DecidingInstant.valueOf(head.decidingInstant()), versions);
+    }
+}
