@@ -1,0 +1,132 @@
+package io.maas.bench.engine;
+
+import io.maas.bench.Results;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Tokens per second and time to first token of the demo model, three ways in one run: through the
+ * gateway and the engine adapter, the engine adapter alone, and llama.cpp in-process (the reference).
+ * The same prompts and seeds go to each, in alternating rounds, so the machine's noise falls on all.
+ *
+ * <p>Arguments: {@code --gateway URL --key KEY --engine URL --model-file GGUF [--requests N]
+ * [--max-tokens N] [--rounds N] [--concurrency 1,2]}.
+ */
+public final class EngineBench {
+
+    private EngineBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int requests = Integer.parseInt(options.getOrDefault("requests", "8"));
+        int maxTokens = Integer.parseInt(options.getOrDefault("max-tokens", "256"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        List<Integer> concurrencies = Arrays.stream(options.getOrDefault("concurrency", "1,2").split(",")).map(Integer::parseInt).toList();
+        String model = options.getOrDefault("model", "demo-moe");
+
+        try (InProcessTarget inProcess = new InProcessTarget(Path.of(require(options, "model-file")))) {
+            List<Target> targets = List.of(
+                    new HttpTarget("gateway → adapter → llama.cpp", URI.create(require(options, "gateway")), require(options, "key"), model),
+                    new HttpTarget("adapter → llama.cpp", URI.create(require(options, "engine")), null, model),
+                    inProcess);
+            var results = new Results("engine", "Demo model: gateway + adapter vs llama.cpp in-process",
+                    "path", "concurrency", "requests", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "overhead vs in-process");
+            for (int concurrency : concurrencies) {
+                Map<Target, Stats> stats = new java.util.LinkedHashMap<>();
+                targets.forEach(t -> stats.put(t, new Stats()));
+                for (Target target : targets) {
+                    batch(target, concurrency, 2, maxTokens, 0); // warm-up: JIT, connections, slots
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (Target target : targets) {
+                        stats.get(target).add(batch(target, concurrency, requests, maxTokens, round * requests));
+                    }
+                }
+                double reference = stats.get(inProcess).tokensPerSecond();
+                for (Target target : targets) {
+                    Stats s = stats.get(target);
+                    results.row(target.name(), concurrency, s.requests(), s.tokens, "%.0f".formatted(s.tokensPerSecond()),
+                            "%.2f".formatted(s.ttftPercentile(50)), "%.2f".formatted(s.ttftPercentile(99)),
+                            target == inProcess ? "reference" : "%+.1f %% tokens/s".formatted(100 * (s.tokensPerSecond() / reference - 1)));
+                }
+            }
+            results.note("Model: the generated demo MoE (deepseek2, random weights), " + maxTokens + " max tokens per request, "
+                    + "the adapter's defaults (context 4096, 2 slots, 1 llama.cpp thread), streamed with usage.");
+            results.note(rounds + " rounds per path, alternating; tokens/s = completion tokens / wall time of the round's requests.");
+            results.note("TTFT = until the first non-empty text; over HTTP it includes connection reuse and the SSE parse of a client.");
+            results.save(Path.of("bench", "results"));
+        }
+        System.exit(0); // llama.cpp leaves a non-daemon native thread behind
+    }
+
+    private static Stats batch(Target target, int concurrency, int requests, int maxTokens, int seedBase) throws Exception {
+        Stats stats = new Stats();
+        try (ExecutorService pool = Executors.newFixedThreadPool(concurrency)) {
+            long start = System.nanoTime();
+            List<Future<Target.Sample>> futures = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                int n = seedBase + i;
+                futures.add(pool.submit(() -> target.run("Request " + n + ": tell me a long story about experts.", maxTokens, 1000L + n)));
+            }
+            for (Future<Target.Sample> future : futures) {
+                stats.samples.add(future.get());
+            }
+            stats.wallNanos = System.nanoTime() - start;
+        }
+        stats.tokens = stats.samples.stream().mapToLong(Target.Sample::completionTokens).sum();
+        return stats;
+    }
+
+    /** Samples of one path; wall time and tokens add up over rounds. */
+    private static final class Stats {
+        final List<Target.Sample> samples = new ArrayList<>();
+        long wallNanos;
+        long tokens;
+
+        void add(Stats round) {
+            samples.addAll(round.samples);
+            wallNanos += round.wallNanos;
+            tokens += round.tokens;
+        }
+
+        int requests() {
+            return samples.size();
+        }
+
+        double tokensPerSecond() {
+            return tokens / (wallNanos / 1e9);
+        }
+
+        double ttftPercentile(int p) {
+            long[] sorted = samples.stream().mapToLong(Target.Sample::ttftNanos).sorted().toArray();
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    private static String require(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing --" + name);
+        }
+        return value;
+    }
+}
