@@ -2,36 +2,16 @@ package io.maas.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maas.db.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TenantServiceIT {
-
-    static final String ADMIN_PASSWORD = "admin-password-for-tests";
-
-    @LocalServerPort
-    int port;
+class TenantServiceIT extends ServiceTest {
 
     Api admin;
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestDatabase db = TestDatabase.get();
-        registry.add("spring.datasource.url", db::jdbcUrl);
-        registry.add("spring.datasource.username", db::username);
-        registry.add("spring.datasource.password", db::password);
-        registry.add("platform.tenant.admin-password", () -> ADMIN_PASSWORD);
-    }
-
     @BeforeEach
     void signIn() {
-        admin = new Api("http://127.0.0.1:" + port, "admin", ADMIN_PASSWORD);
+        admin = admin();
     }
 
     @Test

@@ -1,0 +1,49 @@
+package io.maas.tenant.billing;
+
+import java.util.List;
+
+/**
+ * A statement as CSV (RFC 4180, header row, comma separated, amounts as plain decimals, text
+ * quoted when it contains a comma, quote or line break). One table:
+ * {@code record,model,tier,token_class,currency,requests,tokens,amount,date,expires_on}, where
+ * {@code record} is {@code usage} (exact line amounts), {@code grant}, {@code top-up},
+ * {@code total-usage-exact}, {@code total-usage}, {@code total-grants} or {@code total-top-ups}
+ * (the last three rounded half-even to 0.01). Parsing it back gives the statement's numbers.
+ */
+final class StatementCsv {
+
+    static final String HEADER = "record,model,tier,token_class,currency,requests,tokens,amount,date,expires_on";
+
+    private StatementCsv() {
+    }
+
+    static String write(Statement statement) {
+        var out = new StringBuilder(HEADER).append("\r\n");
+        for (Statement.Line line : statement.lines()) {
+            row(out, "usage", line.model(), line.tier(), line.tokenClass(), line.currency(), String.valueOf(line.requests()),
+                    String.valueOf(line.tokens()), line.amount(), "", "");
+        }
+        for (Credits.Credit credit : statement.credits()) {
+            row(out, credit.kind() == Credits.Kind.GRANT ? "grant" : "top-up", "", "", "", credit.currency(), "", "", credit.amount(),
+                    credit.createdAt().toString(), credit.expiresOn() == null ? "" : credit.expiresOn().toString());
+        }
+        for (Statement.Total total : statement.totals()) {
+            row(out, "total-usage-exact", "", "", "", total.currency(), "", "", total.usageExact(), "", "");
+            row(out, "total-usage", "", "", "", total.currency(), "", "", total.usage(), "", "");
+            row(out, "total-grants", "", "", "", total.currency(), "", "", total.grants(), "", "");
+            row(out, "total-top-ups", "", "", "", total.currency(), "", "", total.topUps(), "", "");
+        }
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String... cells) {
+        out.append(String.join(",", List.of(cells).stream().map(StatementCsv::quote).toList())).append("\r\n");
+    }
+
+    private static String quote(String cell) {
+        if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
+            return '"' + cell.replace("\"", "\"\"") + '"';
+        }
+        return cell;
+    }
+}
