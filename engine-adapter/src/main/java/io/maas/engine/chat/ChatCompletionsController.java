@@ -2,7 +2,6 @@ package io.maas.engine.chat;
 
 import io.maas.api.openai.ChatCompletion;
 import io.maas.api.openai.ChatCompletionRequest;
-import io.maas.api.openai.ChatMessage;
 import io.maas.api.openai.Usage;
 import io.maas.engine.receipt.Receipt;
 import io.maas.engine.receipt.Receipts;
@@ -13,6 +12,8 @@ import io.maas.engine.runtime.Generation;
 import io.maas.engine.runtime.GenerationListener;
 import io.maas.engine.runtime.GenerationRequest;
 import io.maas.engine.runtime.ManagedEngine;
+import io.maas.engine.runtime.RequestGate;
+import io.maas.engine.status.EngineStats;
 import io.maas.engine.system.RequestIds;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code POST /v1/chat/completions}, streamed or not. The completion id is {@code chatcmpl-<request id>},
  * the request id being the gateway's {@code X-Request-Id} (echoed back) or a new one; the request's
- * receipt is kept under the same id. Each request is logged once at INFO, without its text.
+ * receipt is kept under the same id. Each request is logged once at INFO, without its text. Requests
+ * pass the {@link RequestGate} (503 while the adapter drains) and are counted in {@link EngineStats}.
  */
 @RestController
 class ChatCompletionsController {
@@ -40,11 +42,16 @@ class ChatCompletionsController {
 
     private final ManagedEngine engines;
     private final Receipts receipts;
+    private final RequestGate gate;
+    private final EngineStats stats;
     private final JsonMapper json;
 
-    ChatCompletionsController(ManagedEngine engines, Receipts receipts, JsonMapper json) {
+    ChatCompletionsController(ManagedEngine engines, Receipts receipts, RequestGate gate, EngineStats stats,
+            JsonMapper json) {
         this.engines = engines;
         this.receipts = receipts;
+        this.gate = gate;
+        this.stats = stats;
         this.json = json;
     }
 
@@ -53,6 +60,16 @@ class ChatCompletionsController {
             @RequestHeader(name = RequestIds.HEADER, required = false) String requestIdHeader,
             HttpServletResponse response) throws IOException, InterruptedException {
         String requestId = RequestIds.resolve(requestIdHeader);
+        RequestGate.Ticket ticket = gate.admit();
+        try {
+            return admitted(body, requestId, response);
+        } finally {
+            ticket.close();
+        }
+    }
+
+    private ResponseEntity<ChatCompletion> admitted(ChatCompletionRequest body, String requestId,
+            HttpServletResponse response) throws IOException, InterruptedException {
         Engine engine = engines.ready();
         String model = engine.model().name();
         GenerationRequest request = ChatRequests.toGeneration(body, model);
@@ -82,7 +99,7 @@ class ChatCompletionsController {
             generation = generate(engine, request, collected, receipt);
             return ResponseEntity.ok().header(RequestIds.HEADER, requestId).body(new ChatCompletion(id,
                     ChatCompletion.OBJECT, created, model,
-                    List.of(new ChatCompletion.Choice(0, ChatMessage.of("assistant", collected.text()),
+                    List.of(new ChatCompletion.Choice(0, collected.message(),
                             generation.finishReason().wireName())),
                     usage(generation)));
         } finally {
@@ -96,11 +113,12 @@ class ChatCompletionsController {
         }
     }
 
-    /** Runs the generation and settles the receipt whatever happens. */
+    /** Runs the generation, counted in the engine's stats, and settles the receipt whatever happens. */
     private Generation generate(Engine engine, GenerationRequest request, GenerationListener listener,
             Receipt receipt) throws InterruptedException {
-        try {
-            Generation generation = engine.generate(request, listener);
+        try (EngineStats.Observation observed = stats.observe(listener)) {
+            Generation generation = engine.generate(request, observed);
+            observed.finished(generation);
             receipt.settle(generation.finishReason() == FinishReason.CANCELLED ? Receipt.State.CANCELLED
                     : Receipt.State.COMPLETED, usage(generation), receipts.now());
             return generation;
@@ -120,6 +138,6 @@ class ChatCompletionsController {
 
     private static Usage usage(Generation generation) {
         return Usage.of(generation.cachedPromptTokens(), generation.uncachedPromptTokens(),
-                generation.completionTokens(), 0);
+                generation.completionTokens(), generation.reasoningTokens());
     }
 }

@@ -15,10 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Streams a completion as OpenAI does: the headers and a first chunk with {@code delta.role=assistant}
- * once the engine starts, one chunk per token as it is generated (each flushed), a closing chunk with
+ * once the engine starts, one chunk per token as it is generated (each flushed): {@code reasoning_content}
+ * deltas for the chain of thought, then {@code content} deltas, a closing chunk with
  * an empty delta and the {@code finish_reason}, the usage chunk (empty {@code choices}) when asked
  * for, then {@code [DONE]}. A failure after the headers were sent can only be told in the stream: an
- * error event in OpenAI's error shape, without {@code [DONE]}.
+ * error event in OpenAI's error shape, without {@code [DONE]}. While the request waits for a slot,
+ * the headers are sent early and a {@code : keep-alive} comment at each of the engine's intervals.
  */
 final class StreamingResponse implements GenerationListener {
 
@@ -32,6 +34,7 @@ final class StreamingResponse implements GenerationListener {
     private int promptTokens;
     private int cachedTokens;
     private int tokens;
+    private int reasoningTokens;
 
     StreamingResponse(HttpServletResponse response, JsonMapper json, String requestId, String id, String model,
             long created, Receipt receipt) {
@@ -45,16 +48,28 @@ final class StreamingResponse implements GenerationListener {
     }
 
     @Override
+    public void waiting() throws IOException {
+        open();
+        sse.keepAlive();
+    }
+
+    @Override
     public void started(int promptTokens, int cachedPromptTokens) throws IOException {
         this.promptTokens = promptTokens;
         this.cachedTokens = cachedPromptTokens;
         receipt.progress(usage());
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("text/event-stream;charset=UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        sse = new SseWriter(response.getOutputStream());
+        open();
         chunk(new ChatMessage("assistant", "", null, null), null);
+    }
+
+    @Override
+    public void reasoning(String text) throws IOException {
+        tokens++;
+        reasoningTokens++;
+        receipt.progress(usage());
+        if (!text.isEmpty()) {
+            chunk(new ChatMessage(null, null, text, null), null);
+        }
     }
 
     @Override
@@ -64,6 +79,18 @@ final class StreamingResponse implements GenerationListener {
         if (!text.isEmpty()) {
             chunk(ChatMessage.of(null, text), null);
         }
+    }
+
+    /** Sends the headers once; from then on only the stream can tell the client anything. */
+    private void open() throws IOException {
+        if (sse != null) {
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/event-stream;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        sse = new SseWriter(response.getOutputStream());
     }
 
     /** The closing chunk, the usage chunk when {@code includeUsage}, and {@code [DONE]}. */
@@ -90,7 +117,7 @@ final class StreamingResponse implements GenerationListener {
     }
 
     private Usage usage() {
-        return Usage.of(cachedTokens, promptTokens - cachedTokens, tokens, 0);
+        return Usage.of(cachedTokens, promptTokens - cachedTokens, tokens, reasoningTokens);
     }
 
     private void chunk(ChatMessage delta, String finishReason) throws IOException {

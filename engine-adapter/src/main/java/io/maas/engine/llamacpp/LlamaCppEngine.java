@@ -13,6 +13,7 @@ import io.maas.engine.model.GgufReader;
 import io.maas.engine.runtime.ContextLengthExceededException;
 import io.maas.engine.runtime.Engine;
 import io.maas.engine.runtime.EngineException;
+import io.maas.engine.runtime.EngineLoad;
 import io.maas.engine.runtime.FinishReason;
 import io.maas.engine.runtime.Generation;
 import io.maas.engine.runtime.GenerationListener;
@@ -74,7 +75,7 @@ public final class LlamaCppEngine implements Engine {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         this.info = new ModelInfo(settings.servedModelName(), file.architecture(), trained, contextPerRequest,
                 settings.parallel(), Instant.now());
-        this.slots = new SlotPool(settings.parallel());
+        this.slots = new SlotPool(settings.parallel(), contextPerRequest);
         this.workers = Executors.newFixedThreadPool(settings.parallel(),
                 Thread.ofPlatform().name("llama-slot-", 0).daemon().factory());
         log.info("Loaded {} as '{}' ({}, trained context {}) in {} ms: context {} = {} slots x {} tokens, {} thread(s)",
@@ -127,6 +128,13 @@ public final class LlamaCppEngine implements Engine {
     @Override
     public ModelInfo model() {
         return info;
+    }
+
+    /** From the slot pool: slots in use and waited for, KV cache held by the slots' prompts, prefix-cache counters. */
+    @Override
+    public EngineLoad load() {
+        SlotPool.Load load = slots.load();
+        return new EngineLoad(load.busy(), load.waiting(), load.kvCacheUsage(), load.prefixQueries(), load.prefixHits());
     }
 
     @Override

@@ -14,6 +14,10 @@ import java.util.concurrent.Semaphore;
  * only; the tokens it generated after it are not counted, so the hit count may be lower than
  * llama.cpp's, never higher. A slot whose request failed or stopped before producing a token holds
  * nothing we can rely on and is counted as empty.
+ *
+ * <p>Load: the KV cache holds, per slot, the prompt of its running request or the prompt it last
+ * processed; tokens generated after the prompt are not counted. Prefix-cache queries are the prompt
+ * tokens of every lease, hits the cached tokens it was granted.
  */
 final class SlotPool {
 
@@ -23,13 +27,21 @@ final class SlotPool {
     private final int[][] cached;
     private final boolean[] busy;
     private final long[] lastUsed;
+    private final int contextPerSlot;
     private long clock;
+    private long prefixQueries;
+    private long prefixHits;
 
     /** A taken slot and how many of the prompt's tokens its cache serves. */
     record Lease(int slot, int[] prompt, int cachedTokens) {
     }
 
-    SlotPool(int slots) {
+    /** The slots' state now: in use, requests waiting for one, KV-cache share held, prefix-cache counters. */
+    record Load(int busy, int waiting, double kvCacheUsage, long prefixQueries, long prefixHits) {
+    }
+
+    SlotPool(int slots, int contextPerSlot) {
+        this.contextPerSlot = contextPerSlot;
         free = new Semaphore(slots, true);
         cached = new int[slots][];
         busy = new boolean[slots];
@@ -54,8 +66,12 @@ final class SlotPool {
                 }
             }
             busy[best] = true;
+            cached[best] = prompt;
             lastUsed[best] = ++clock;
-            return new Lease(best, prompt, Math.max(0, Math.min(bestPrefix, prompt.length - 1)));
+            int cachedTokens = Math.max(0, Math.min(bestPrefix, prompt.length - 1));
+            prefixQueries += prompt.length;
+            prefixHits += cachedTokens;
+            return new Lease(best, prompt, cachedTokens);
         }
     }
 
@@ -66,6 +82,17 @@ final class SlotPool {
             busy[lease.slot()] = false;
         }
         free.release();
+    }
+
+    synchronized Load load() {
+        int inUse = 0;
+        long held = 0;
+        for (int slot = 0; slot < busy.length; slot++) {
+            inUse += busy[slot] ? 1 : 0;
+            held += Math.min(cached[slot].length, contextPerSlot);
+        }
+        double capacity = (double) contextPerSlot * busy.length;
+        return new Load(inUse, free.getQueueLength(), capacity == 0 ? 0 : held / capacity, prefixQueries, prefixHits);
     }
 
     static int commonPrefix(int[] a, int[] b) {

@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The engine's lifecycle and health; the runtime's own configuration contributes the {@code engineFactory}. */
+/** The engine's lifecycle, admission and health; the runtime's own configuration contributes the {@code engineFactory}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EngineProperties.class)
 class EngineConfiguration {
@@ -15,7 +15,17 @@ class EngineConfiguration {
     }
 
     @Bean
-    ModelHealthIndicator modelHealthIndicator(ManagedEngine engine) {
-        return new ModelHealthIndicator(engine);
+    RequestGate requestGate() {
+        return new RequestGate();
+    }
+
+    @Bean
+    DrainOnShutdown drainOnShutdown(RequestGate gate, EngineProperties properties) {
+        return new DrainOnShutdown(gate, properties.drainGrace());
+    }
+
+    @Bean
+    ModelHealthIndicator modelHealthIndicator(ManagedEngine engine, RequestGate gate) {
+        return new ModelHealthIndicator(engine, gate);
     }
 }

@@ -14,7 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code platform.engine.*}. With no configuration at all the adapter generates the demo model into
  * {@code cacheDir} and serves it with llama.cpp.
  *
- * @param runtime          which engine runs the model: {@code llamacpp} (the only one so far)
+ * @param runtime          which engine runs the model: {@code llamacpp} (in-process, CPU), {@code external}
+ *                         (a supervised vLLM / vllm-ascend / MindIE / vLLM-Kunlun / llama-server process,
+ *                         {@code platform.engine.external.*}) or {@code simulated} ({@code platform.engine.simulated.*})
  * @param modelPath        a GGUF file; empty means the generated demo model
  * @param servedModelName  the name clients use; empty means {@code demo-moe} for the demo model, else the file name without {@code .gguf}
  * @param cacheDir         where the demo model is written; empty means {@code ~/.cache/maas}
@@ -24,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context)
  * @param nativeLog        let llama.cpp log to stderr (noisy: several lines per request)
  * @param banByteTokens    never sample byte-fallback tokens (always on for the demo model)
+ * @param drainGrace       on shutdown, how long requests in flight may take to finish while new ones get 503
  */
 @Validated
 @ConfigurationProperties("platform.engine")
@@ -38,6 +41,7 @@ public record EngineProperties(
         @DefaultValue("256") @Min(1) int defaultMaxTokens,
         @DefaultValue("false") boolean nativeLog,
         @DefaultValue("false") boolean banByteTokens,
+        @DefaultValue("30s") @NotNull Duration drainGrace,
         @DefaultValue @Valid @NotNull Receipts receipts) {
 
     /**

@@ -12,7 +12,7 @@ class SlotPoolTests {
 
     @Test
     void anIdenticalPromptReusesAllButItsLastToken() throws InterruptedException {
-        SlotPool pool = new SlotPool(1);
+        SlotPool pool = new SlotPool(1, 100);
         pool.release(pool.acquire(PROMPT), true);
 
         assertThat(pool.acquire(PROMPT).cachedTokens()).isEqualTo(4);
@@ -20,7 +20,7 @@ class SlotPoolTests {
 
     @Test
     void aLongerPromptReusesTheCommonPrefixAndAFreshSlotNothing() throws InterruptedException {
-        SlotPool pool = new SlotPool(2);
+        SlotPool pool = new SlotPool(2, 100);
         SlotPool.Lease first = pool.acquire(PROMPT);
         assertThat(first.cachedTokens()).isZero();
         pool.release(first, true);
@@ -32,7 +32,7 @@ class SlotPoolTests {
 
     @Test
     void aSlotWhosePromptWasNotProcessedCountsAsEmpty() throws InterruptedException {
-        SlotPool pool = new SlotPool(1);
+        SlotPool pool = new SlotPool(1, 100);
         pool.release(pool.acquire(PROMPT), false);
 
         assertThat(pool.acquire(PROMPT).cachedTokens()).isZero();
@@ -40,7 +40,7 @@ class SlotPoolTests {
 
     @Test
     void callersWaitForAFreeSlot() throws Exception {
-        SlotPool pool = new SlotPool(1);
+        SlotPool pool = new SlotPool(1, 100);
         SlotPool.Lease held = pool.acquire(PROMPT);
         CompletableFuture<SlotPool.Lease> waiting = CompletableFuture.supplyAsync(() -> {
             try {
@@ -54,5 +54,35 @@ class SlotPoolTests {
         assertThat(waiting).isNotDone();
         pool.release(held, true);
         assertThat(waiting.get(5, TimeUnit.SECONDS).cachedTokens()).isEqualTo(4);
+    }
+
+    @Test
+    void loadCountsSlotsInUseWaitersHeldPromptsAndPrefixHits() throws Exception {
+        SlotPool pool = new SlotPool(2, 100);
+        pool.release(pool.acquire(PROMPT), true);
+        SlotPool.Lease a = pool.acquire(PROMPT);
+        SlotPool.Lease b = pool.acquire(new int[] {9, 9});
+        CompletableFuture<SlotPool.Lease> third = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(PROMPT);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int i = 0; i < 100 && pool.load().waiting() == 0; i++) {
+            Thread.sleep(10);
+        }
+
+        SlotPool.Load load = pool.load();
+        assertThat(load.busy()).isEqualTo(2);
+        assertThat(load.waiting()).isEqualTo(1);
+        assertThat(load.kvCacheUsage()).isEqualTo((5 + 2) / 200.0);
+        assertThat(load.prefixQueries()).isEqualTo(5 + 5 + 2);
+        assertThat(load.prefixHits()).isEqualTo(4);
+        pool.release(a, true);
+        pool.release(b, false);
+        pool.release(third.get(5, TimeUnit.SECONDS), true);
+        assertThat(pool.load().busy()).isZero();
+        assertThat(pool.load().kvCacheUsage()).isEqualTo(5 / 200.0);
     }
 }

@@ -1,0 +1,199 @@
+package io.maas.engine.simulated;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.maas.api.openai.ChatMessage;
+import io.maas.engine.runtime.ContextLengthExceededException;
+import io.maas.engine.runtime.EngineUnavailableException;
+import io.maas.engine.runtime.FinishReason;
+import io.maas.engine.runtime.Generation;
+import io.maas.engine.runtime.GenerationListener;
+import io.maas.engine.runtime.GenerationRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SimulatedEngineTests {
+
+    private static final Duration MS = Duration.ofMillis(1);
+
+    @Test
+    void answersWithTheFixedLengthOrStopsAtMaxTokens() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(MS, Duration.ZERO, 12, 4), "sim", 256);
+
+        Recorder full = new Recorder();
+        Generation all = engine.generate(request("hello", null, null), full);
+        Recorder cut = new Recorder();
+        Generation capped = engine.generate(request("hello", 5, null), cut);
+
+        assertThat(all.completionTokens()).isEqualTo(12).isEqualTo(full.tokens.size());
+        assertThat(all.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(all.reasoningTokens()).isZero();
+        assertThat(full.reasoning).isEmpty();
+        assertThat(capped.completionTokens()).isEqualTo(5).isEqualTo(cut.tokens.size());
+        assertThat(capped.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(all.promptTokens()).isEqualTo(full.promptTokens).isEqualTo(PromptTokens.count("<|user|>hello"));
+    }
+
+    @Test
+    void aReasonerThinksFirstAndCountsItsThoughtsAsCompletionTokens() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(MS, Duration.ZERO, 10, 4), "sim-reasoner", 256);
+
+        Recorder recorder = new Recorder();
+        Generation generation = engine.generate(request("why?", null, 7L), recorder);
+
+        assertThat(generation.reasoningTokens()).isEqualTo(5).isEqualTo(recorder.reasoning.size());
+        assertThat(generation.completionTokens()).isEqualTo(10);
+        assertThat(recorder.order).isEqualTo("SRRRRRTTTTT");
+    }
+
+    @Test
+    void theSameSeedGivesTheSameWordsAndLength() throws Exception {
+        SimulatedProperties uniform = new SimulatedProperties(MS, Duration.ZERO,
+                new SimulatedProperties.Output(SimulatedProperties.Distribution.UNIFORM, 64, 5, 40, 16), 0.5, 8192, 4,
+                16, Duration.ofSeconds(5), 64, 0);
+        SimulatedEngine engine = new SimulatedEngine(uniform, "sim", 256);
+
+        Recorder a = new Recorder();
+        engine.generate(request("hi", null, 42L), a);
+        Recorder b = new Recorder();
+        engine.generate(request("hi", null, 42L), b);
+        List<Integer> lengths = new ArrayList<>();
+        for (long seed = 0; seed < 30; seed++) {
+            lengths.add(engine.generate(request("hi", null, seed), new Recorder()).completionTokens());
+        }
+
+        assertThat(b.tokens).isEqualTo(a.tokens);
+        assertThat(lengths).allSatisfy(n -> assertThat(n).isBetween(5, 40));
+        assertThat(lengths.stream().distinct().count()).isGreaterThan(5);
+    }
+
+    @Test
+    void aRepeatedLongPromptHitsThePrefixCache() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(MS, Duration.ZERO, 2, 4), "sim", 256);
+        String prompt = "A long system prompt that many requests share. ".repeat(10);
+
+        Generation first = engine.generate(request(prompt, null, null), new Recorder());
+        Generation second = engine.generate(request(prompt + "and a new question", null, null), new Recorder());
+
+        assertThat(first.cachedPromptTokens()).isZero();
+        assertThat(second.cachedPromptTokens()).isPositive().isLessThan(second.promptTokens())
+                .isEqualTo(first.promptTokens() / PrefixCache.BLOCK_TOKENS * PrefixCache.BLOCK_TOKENS);
+        assertThat(engine.load().prefixCacheHits()).isEqualTo(second.cachedPromptTokens());
+        assertThat(engine.load().prefixCacheQueries()).isEqualTo(first.promptTokens() + second.promptTokens());
+    }
+
+    @Test
+    void aRequestThatDoesNotFitIsRefusedBeforeAnyWork() {
+        SimulatedProperties small = new SimulatedProperties(MS, Duration.ZERO, SimulatedProperties.Output.fixed(4), 0.5,
+                16, 1, 0, Duration.ofSeconds(1), 0, 0);
+        SimulatedEngine engine = new SimulatedEngine(small, "sim", 256);
+        Recorder recorder = new Recorder();
+
+        assertThatThrownBy(() -> engine.generate(request("x".repeat(100), null, null), recorder))
+                .isInstanceOf(ContextLengthExceededException.class);
+        assertThat(recorder.order).isEmpty();
+    }
+
+    @Test
+    void beyondTheConcurrencyLimitRequestsWaitWithKeepAlivesAndBeyondTheQueueAreRefused() throws Exception {
+        SimulatedProperties one = new SimulatedProperties(MS, Duration.ofMillis(20), SimulatedProperties.Output.fixed(15),
+                0.5, 8192, 1, 1, Duration.ofMillis(30), 0, 0);
+        SimulatedEngine engine = new SimulatedEngine(one, "sim", 256);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Recorder firstRecorder = new Recorder();
+            var first = CompletableFuture.supplyAsync(() -> generate(engine, firstRecorder), threads);
+            while (firstRecorder.promptTokens == 0) {
+                Thread.sleep(5);
+            }
+            Recorder secondRecorder = new Recorder();
+            var second = CompletableFuture.supplyAsync(() -> generate(engine, secondRecorder), threads);
+            while (engine.load().waiting() == 0) {
+                Thread.sleep(5);
+            }
+            assertThat(engine.load().running()).isEqualTo(1);
+            assertThat(engine.load().kvCacheUsage()).isPositive();
+
+            assertThatThrownBy(() -> engine.generate(request("third", null, null), new Recorder()))
+                    .isInstanceOf(EngineUnavailableException.class).hasMessageContaining("queue is full");
+
+            assertThat(first.get(5, TimeUnit.SECONDS).completionTokens()).isEqualTo(15);
+            assertThat(second.get(5, TimeUnit.SECONDS).completionTokens()).isEqualTo(15);
+            assertThat(secondRecorder.order).matches("W+S T+".replace(" ", ""));
+            assertThat(firstRecorder.order).doesNotContain("W");
+        }
+        assertThat(engine.load().running()).isZero();
+        assertThat(engine.load().kvCacheUsage()).isZero();
+    }
+
+    @Test
+    void aListenerThatFailsCancelsTheGenerationWithTheTokensSoFar() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(MS, Duration.ZERO, 20, 1), "sim", 256);
+        AtomicInteger calls = new AtomicInteger();
+        Recorder failing = new Recorder() {
+            @Override
+            public void token(String text) throws IOException {
+                if (calls.incrementAndGet() == 4) {
+                    throw new IOException("client gone");
+                }
+                super.token(text);
+            }
+        };
+
+        Generation generation = engine.generate(request("hi", null, null), failing);
+
+        assertThat(generation.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(generation.completionTokens()).isEqualTo(3);
+        assertThat(engine.load().running()).isZero();
+    }
+
+    private static Generation generate(SimulatedEngine engine, Recorder recorder) {
+        try {
+            return engine.generate(request("hello", null, null), recorder);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GenerationRequest request(String content, Integer maxTokens, Long seed) {
+        return new GenerationRequest(List.of(ChatMessage.of("user", content)), maxTokens, null, null, null, seed, null);
+    }
+
+    /** Records the calls in order: W waiting, S started, R reasoning, T token. */
+    static class Recorder implements GenerationListener {
+        final List<String> tokens = new ArrayList<>();
+        final List<String> reasoning = new ArrayList<>();
+        volatile String order = "";
+        volatile int promptTokens;
+
+        @Override
+        public void waiting() {
+            order += "W";
+        }
+
+        @Override
+        public void started(int prompt, int cached) {
+            promptTokens = prompt;
+            order += "S";
+        }
+
+        @Override
+        public void reasoning(String text) {
+            reasoning.add(text);
+            order += "R";
+        }
+
+        @Override
+        public void token(String text) throws IOException {
+            tokens.add(text);
+            order += "T";
+        }
+    }
+}

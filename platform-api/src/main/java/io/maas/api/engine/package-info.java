@@ -1,0 +1,5 @@
+/**
+ * What an engine adapter tells the gateway about its engine for routing: {@code GET /engine/status}.
+ * Names are camelCase; unknown members are ignored when reading, so newer adapters stay compatible.
+ */
+package io.maas.api.engine;
