@@ -38,7 +38,7 @@ class PlatformScriptIT {
                 "PLATFORM_GATEWAY_PORT", freePort(), "PLATFORM_ENGINE_PORT", freePort(),
                 "PLATFORM_TENANT_PORT", freePort(), "PLATFORM_CONSOLE_PORT", freePort()));
         Process up = builder.start();
-        List<String> output = new ArrayList<>();
+        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, String> ready = new HashMap<>();
         try {
             var lines = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
@@ -53,6 +53,7 @@ class PlatformScriptIT {
                 }
             }
             assertThat(ready).as(String.join("\n", output)).containsKeys("gateway", "api_key", "model");
+            Thread.ofVirtual().start(() -> lines.lines().forEach(output::add));
             List<ProcessHandle> services = up.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).toList();
 
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -70,7 +71,9 @@ class PlatformScriptIT {
             up.destroy(); // SIGTERM, as a service manager or Ctrl-C would stop it
             assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
             for (ProcessHandle service : services) {
-                assertThat(service.onExit().get(10, TimeUnit.SECONDS).isAlive()).as("service %s", service.pid()).isFalse();
+                service.onExit().completeOnTimeout(service, 10, TimeUnit.SECONDS).join();
+                assertThat(service.isAlive()).as("%s still alive after the stop; the script said:%n%s", service.info(),
+                        String.join("\n", output)).isFalse();
             }
         } finally {
             up.descendants().forEach(ProcessHandle::destroyForcibly);
