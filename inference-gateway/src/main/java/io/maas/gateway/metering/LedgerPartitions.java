@@ -16,7 +16,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 /**
  * Keeps the usage ledger's monthly partitions ahead of time: at start-up and every day, the
  * partitions of this month and the next {@value #MONTHS_AHEAD} exist (SQL function
- * {@code ensure_ledger_partitions}, idempotent, so every replica and tenant-service may call it).
+ * {@code ensure_ledger_partitions}, idempotent, so every replica may call it). The gateway is the
+ * ledger's only writer, so it is the one that keeps the partitions coming.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
