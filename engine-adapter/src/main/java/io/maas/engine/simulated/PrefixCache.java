@@ -1,5 +1,6 @@
 package io.maas.engine.simulated;
 
+import io.maas.engine.runtime.TokenEstimate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,12 +8,12 @@ import java.util.Map;
  * A simulated prefix cache in the manner of vLLM's automatic prefix caching: the prompt is cut into
  * blocks of {@link #BLOCK_TOKENS} tokens, each block named by a hash of itself and every block
  * before it, and a prompt's leading blocks already seen are hits. Blocks are kept in LRU order up
- * to a capacity. Tokens are estimated as {@link PromptTokens#CHARS_PER_TOKEN} characters each.
+ * to a capacity. Tokens are estimated as {@link TokenEstimate#CHARS_PER_TOKEN} characters each.
  */
 final class PrefixCache {
 
     static final int BLOCK_TOKENS = 16;
-    private static final int BLOCK_CHARS = BLOCK_TOKENS * PromptTokens.CHARS_PER_TOKEN;
+    private static final int BLOCK_CHARS = BLOCK_TOKENS * TokenEstimate.CHARS_PER_TOKEN;
 
     private final int capacity;
     private final Map<Long, Boolean> blocks;

@@ -9,6 +9,7 @@ import io.maas.engine.runtime.Generation;
 import io.maas.engine.runtime.GenerationListener;
 import io.maas.engine.runtime.GenerationRequest;
 import io.maas.engine.runtime.ModelInfo;
+import io.maas.engine.runtime.TokenEstimate;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.random.RandomGenerator;
  * token and between tokens (on the caller's thread; virtual threads make that free), and sends
  * filler words. Usable without Spring: {@code new SimulatedEngine(SimulatedProperties.of(…), "name", 256)}.
  *
- * <p>Rules: prompt tokens are estimated ({@link PromptTokens}); prefix-cache hits come from
+ * <p>Rules: prompt tokens are estimated ({@link TokenEstimate}); prefix-cache hits come from
  * {@link PrefixCache}. The output length is drawn from the configured distribution and capped by
  * the request's {@code max_tokens} (finish reason {@code length} when the cap cuts it, else
  * {@code stop}). With a request {@code seed}, length and words depend on the seed only. Models
@@ -71,8 +72,8 @@ public final class SimulatedEngine implements Engine {
 
     @Override
     public Generation generate(GenerationRequest request, GenerationListener listener) throws InterruptedException {
-        String prompt = PromptTokens.render(request.messages());
-        int promptTokens = PromptTokens.count(prompt);
+        String prompt = TokenEstimate.render(request.messages());
+        int promptTokens = TokenEstimate.count(prompt);
         int cap = outputLimit(request.maxTokens(), promptTokens);
         RandomGenerator random = random(request.seed());
         int length = length(random);

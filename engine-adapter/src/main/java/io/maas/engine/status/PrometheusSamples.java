@@ -13,13 +13,16 @@ import java.util.Optional;
 public final class PrometheusSamples {
 
     private final Map<String, Double> sums;
+    private final Map<String, Integer> counts;
 
-    private PrometheusSamples(Map<String, Double> sums) {
+    private PrometheusSamples(Map<String, Double> sums, Map<String, Integer> counts) {
         this.sums = Map.copyOf(sums);
+        this.counts = Map.copyOf(counts);
     }
 
     public static PrometheusSamples parse(String text) {
         Map<String, Double> sums = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
         for (String line : text.split("\n")) {
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
@@ -35,15 +38,21 @@ public final class PrometheusSamples {
             try {
                 double value = Double.parseDouble(rest[0].replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));
                 sums.merge(trimmed.substring(0, nameEnd), value, Double::sum);
+                counts.merge(trimmed.substring(0, nameEnd), 1, Integer::sum);
             } catch (NumberFormatException e) {
                 // not a sample line this reader understands
             }
         }
-        return new PrometheusSamples(sums);
+        return new PrometheusSamples(sums, counts);
     }
 
     /** The sum of the samples named exactly {@code name}, if there were any. */
     public Optional<Double> value(String name) {
         return Optional.ofNullable(sums.get(name));
+    }
+
+    /** The mean of the samples named exactly {@code name}, if there were any. */
+    public Optional<Double> mean(String name) {
+        return value(name).map(sum -> sum / counts.get(name));
     }
 }

@@ -39,7 +39,7 @@ class SimulatedEngineTests {
         assertThat(full.reasoning).isEmpty();
         assertThat(capped.completionTokens()).isEqualTo(5).isEqualTo(cut.tokens.size());
         assertThat(capped.finishReason()).isEqualTo(FinishReason.LENGTH);
-        assertThat(all.promptTokens()).isEqualTo(full.promptTokens).isEqualTo(PromptTokens.count("<|user|>hello"));
+        assertThat(all.promptTokens()).isEqualTo(full.promptTokens).isEqualTo(io.maas.engine.runtime.TokenEstimate.count("<|user|>hello"));
     }
 
     @Test

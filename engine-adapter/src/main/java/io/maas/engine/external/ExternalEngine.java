@@ -1,0 +1,275 @@
+package io.maas.engine.external;
+
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ChatCompletionChunk;
+import io.maas.api.openai.ChatCompletionRequest;
+import io.maas.api.openai.ChatMessage;
+import io.maas.api.openai.ErrorResponse;
+import io.maas.api.openai.StreamOptions;
+import io.maas.api.openai.Usage;
+import io.maas.api.sse.SseEvent;
+import io.maas.api.sse.SseReader;
+import io.maas.engine.runtime.Engine;
+import io.maas.engine.runtime.EngineException;
+import io.maas.engine.runtime.EngineLoad;
+import io.maas.engine.runtime.EngineUnavailableException;
+import io.maas.engine.runtime.FinishReason;
+import io.maas.engine.runtime.Generation;
+import io.maas.engine.runtime.GenerationListener;
+import io.maas.engine.runtime.GenerationRequest;
+import io.maas.engine.runtime.ModelInfo;
+import io.maas.engine.runtime.TokenEstimate;
+import io.maas.engine.status.PrometheusSamples;
+import io.maas.engine.system.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Relays generations to the supervised engine process over HTTP, always streamed and always with
+ * {@code stream_options.include_usage}, whatever the client asked: every token reaches the listener
+ * as it comes, so receipts stay current even if the process dies mid-stream.
+ *
+ * <p>Counting: until the engine's own usage arrives at the end of the stream, the prompt is
+ * {@link TokenEstimate estimated} and every chunk with text is one completion token (vLLM sends one
+ * per token); the engine's usage, when it sends one, is the final count.
+ *
+ * <p>Failures: while the process is not ready, and when it cannot be reached, requests get
+ * {@link EngineUnavailableException} (503, the gateway tries another engine); an error answer of the
+ * engine is passed on with its status and message; a stream that ends without {@code [DONE]} is an
+ * {@link EngineException} (the process died), after the tokens relayed so far.
+ */
+final class ExternalEngine implements Engine {
+
+    private static final Logger log = LoggerFactory.getLogger(ExternalEngine.class);
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
+    private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(1);
+
+    private final ModelInfo info;
+    private final ProcessSupervisor supervisor;
+    private final HttpClient http;
+    private final JsonMapper json;
+    private final URI completions;
+    private final URI metrics;
+    private final Duration responseTimeout;
+
+    ExternalEngine(ModelInfo info, ProcessSupervisor supervisor, HttpClient http, JsonMapper json,
+            ExternalProperties properties) {
+        this.info = info;
+        this.supervisor = supervisor;
+        this.http = http;
+        this.json = json;
+        URI base = URI.create("http://127.0.0.1:" + properties.port());
+        this.completions = base.resolve("/v1/chat/completions");
+        this.metrics = properties.metricsPath().isBlank() ? null : base.resolve(properties.metricsPath());
+        this.responseTimeout = properties.responseTimeout();
+    }
+
+    @Override
+    public ModelInfo model() {
+        return info;
+    }
+
+    @Override
+    public Generation generate(GenerationRequest request, GenerationListener listener) throws InterruptedException {
+        if (supervisor.state() != ProcessSupervisor.State.READY) {
+            throw new EngineUnavailableException("The engine process is not ready (" + describe()
+                    + "); retry shortly or send the request to another engine.");
+        }
+        HttpResponse<InputStream> response = send(request);
+        if (response.statusCode() != 200) {
+            throw refused(response);
+        }
+        Relay relay = new Relay(TokenEstimate.count(TokenEstimate.render(request.messages())));
+        try (InputStream body = response.body(); SseReader events = new SseReader(body)) {
+            return relay.run(events, listener);
+        } catch (IOException e) {
+            if (relay.cancelled) {
+                return relay.generation(FinishReason.CANCELLED);
+            }
+            throw new EngineException("The engine process broke off the stream (" + e.getMessage() + "); "
+                    + relay.tokens + " tokens had been relayed.", e);
+        }
+    }
+
+    private String describe() {
+        String exit = supervisor.lastExit();
+        return supervisor.state().name().toLowerCase(java.util.Locale.ROOT)
+                + (exit == null ? "" : ", last: " + exit) + ", restarts: " + supervisor.restarts();
+    }
+
+    private HttpResponse<InputStream> send(GenerationRequest request) throws InterruptedException {
+        ChatCompletionRequest body = new ChatCompletionRequest(info.name(), request.messages(), true,
+                new StreamOptions(true), request.maxTokens(), null, request.temperature(), request.topP(),
+                request.stop().isEmpty() ? null : request.stop(), request.seed(), null);
+        HttpRequest http = HttpRequest.newBuilder(completions).timeout(responseTimeout)
+                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
+        try {
+            return this.http.send(http, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new EngineUnavailableException("The engine process did not answer (" + e.getMessage()
+                    + "); retry shortly or send the request to another engine.");
+        }
+    }
+
+    /** The engine's error answer as the client's: its OpenAI error code when it is one of ours, else by status. */
+    private RuntimeException refused(HttpResponse<InputStream> response) {
+        String text;
+        try (InputStream body = response.body()) {
+            text = new String(body.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            text = "";
+        }
+        int status = response.statusCode();
+        String message = "The engine answered HTTP " + status + ".";
+        ApiError error = ApiError.forStatus(status);
+        String param = null;
+        try {
+            ErrorResponse.Body body = json.readValue(text, ErrorResponse.class).error();
+            if (body != null && body.message() != null) {
+                message = body.message();
+                param = body.param();
+                String code = body.code() == null ? "" : body.code();
+                error = Arrays.stream(ApiError.values()).filter(e -> e.code().equals(code) && e.status() == status)
+                        .findFirst().orElse(error);
+            }
+        } catch (JacksonException e) {
+            log.debug("The engine's error answer is not OpenAI's shape: {}", e.getMessage());
+        }
+        if (status == 503) {
+            return new EngineUnavailableException(message);
+        }
+        return status >= 500 ? new EngineException("The engine failed: " + message) : new ApiException(error, message, param);
+    }
+
+    /** One relayed stream and what was counted of it. */
+    private final class Relay {
+
+        private final int estimatedPromptTokens;
+        private int tokens;
+        private int reasoningTokens;
+        private Usage usage;
+        private String finishReason;
+        private boolean cancelled;
+
+        Relay(int estimatedPromptTokens) {
+            this.estimatedPromptTokens = estimatedPromptTokens;
+        }
+
+        Generation run(SseReader events, GenerationListener listener) throws IOException {
+            try {
+                listener.started(estimatedPromptTokens, 0);
+            } catch (IOException e) {
+                cancelled = true;
+                return new Generation(0, 0, 0, FinishReason.CANCELLED);
+            }
+            SseEvent event;
+            while ((event = events.next()) != null) {
+                if (event.isDone()) {
+                    return generation(finishReason == null || !"length".equals(finishReason)
+                            ? FinishReason.STOP : FinishReason.LENGTH);
+                }
+                if (event.data() != null && !relay(json.readTree(event.data()), listener)) {
+                    cancelled = true;
+                    return generation(FinishReason.CANCELLED);
+                }
+            }
+            throw new IOException("the stream ended without [DONE]");
+        }
+
+        /** Hands a chunk's text to the listener; false when the listener is gone. */
+        private boolean relay(JsonNode node, GenerationListener listener) {
+            if (node.has("error")) {
+                throw new EngineException("The engine failed during generation: "
+                        + node.path("error").path("message").asString("no message"));
+            }
+            ChatCompletionChunk chunk = json.treeToValue(node, ChatCompletionChunk.class);
+            if (chunk.usage() != null) {
+                usage = chunk.usage();
+            }
+            if (chunk.choices() == null || chunk.choices().isEmpty()) {
+                return true;
+            }
+            ChatCompletionChunk.Choice choice = chunk.choices().getFirst();
+            if (choice.finishReason() != null) {
+                finishReason = choice.finishReason();
+            }
+            ChatMessage delta = choice.delta();
+            try {
+                if (delta != null && delta.reasoningContent() != null && !delta.reasoningContent().isEmpty()) {
+                    tokens++;
+                    reasoningTokens++;
+                    listener.reasoning(delta.reasoningContent());
+                }
+                if (delta != null && delta.content() != null && !delta.content().isEmpty()) {
+                    tokens++;
+                    listener.token(delta.content());
+                }
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** The engine's final count when it sent one, else the relay's own. */
+        Generation generation(FinishReason reason) {
+            if (usage != null && reason != FinishReason.CANCELLED) {
+                return new Generation((int) usage.promptTokens(), (int) usage.cacheHitTokens(),
+                        (int) usage.completionTokens(), (int) usage.reasoningTokens(), reason);
+            }
+            return new Generation(estimatedPromptTokens, 0, tokens, reasoningTokens, reason);
+        }
+    }
+
+    /**
+     * The engine's own numbers from its Prometheus metrics when they carry vLLM's names (an engine
+     * adapter in front of another engine publishes the same); {@link EngineLoad#UNKNOWN} when there are
+     * none or the scrape fails within a second. With several engine cores, gauges of requests and
+     * counters are summed and the KV-cache use is their mean.
+     */
+    @Override
+    public EngineLoad load() {
+        if (metrics == null || supervisor.state() != ProcessSupervisor.State.READY) {
+            return EngineLoad.UNKNOWN;
+        }
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(SCRAPE_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return EngineLoad.UNKNOWN;
+            }
+            PrometheusSamples samples = PrometheusSamples.parse(response.body());
+            return new EngineLoad(
+                    samples.value("vllm:num_requests_running").map(Double::intValue).orElse(null),
+                    samples.value("vllm:num_requests_waiting").map(Double::intValue).orElse(null),
+                    samples.mean("vllm:kv_cache_usage_perc").or(() -> samples.mean("vllm:gpu_cache_usage_perc"))
+                            .map(v -> Math.clamp(v, 0.0, 1.0)).orElse(null),
+                    samples.value("vllm:prefix_cache_queries_total").map(Double::longValue).orElse(null),
+                    samples.value("vllm:prefix_cache_hits_total").map(Double::longValue).orElse(null));
+        } catch (IOException e) {
+            log.debug("Could not read the engine's metrics: {}", e.getMessage());
+            return EngineLoad.UNKNOWN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EngineLoad.UNKNOWN;
+        }
+    }
+
+    /** Stops the engine process (the supervisor has usually done so already, after the requests drained). */
+    @Override
+    public void close() {
+        supervisor.stop();
+    }
+}
