@@ -24,7 +24,9 @@ class OpenAiErrors {
 
     @ExceptionHandler(GatewayException.class)
     ResponseEntity<ErrorResponse> refused(GatewayException e) {
-        return answer(e.error(), e.getMessage(), e.param());
+        var answer = ResponseEntity.status(e.error().status());
+        e.headers().forEach(answer::header);
+        return answer.body(e.error().response(e.getMessage(), e.param()));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

@@ -4,6 +4,8 @@ import io.maas.api.openai.ApiError;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.admission.Admission;
+import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.error.GatewayException;
 import io.maas.gateway.metering.Outcome;
@@ -29,8 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /v1/chat/completions}: parse and validate, resolve the model, call an engine, relay,
- * then settle: the usage record is written before the client receives the end of the response.
+ * {@code POST /v1/chat/completions}: parse and validate, resolve the model, admit (limits checked and
+ * the worst case reserved, {@link Admitter}), call an engine, relay, then settle: the usage record is
+ * written before the client receives the end of the response, and the reservation is settled to the
+ * engine's count after it. Every other way out (engine refusing or unreachable, a failure of the
+ * gateway) releases the reservation in a {@code finally}, so none outlives its request.
  */
 @RestController
 class ChatCompletionsController {
@@ -42,17 +47,19 @@ class ChatCompletionsController {
     private final EngineClient engines;
     private final StreamRelay relay;
     private final UsageRecorder recorder;
+    private final Admitter admitter;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration receiptWait;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
-                              UsageRecorder recorder, JsonMapper json, Clock clock, GatewayProperties properties) {
+                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, GatewayProperties properties) {
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
         this.relay = relay;
         this.recorder = recorder;
+        this.admitter = admitter;
         this.json = json;
         this.clock = clock;
         this.receiptWait = properties.receiptWait();
@@ -60,7 +67,7 @@ class ChatCompletionsController {
 
     /** What is known of a request from the moment an engine accepted it. */
     private record Accepted(CallerKey caller, String requestId, ModelRoutes.Route route,
-                            EngineClient.EngineCall call, boolean stream, Instant startedAt) {
+                            EngineClient.EngineCall call, boolean stream, Instant startedAt, Admission admission) {
     }
 
     @PostMapping("/v1/chat/completions")
@@ -75,13 +82,19 @@ class ChatCompletionsController {
             JsonNode options = body.get("stream_options");
             (options instanceof ObjectNode existing ? existing : body.putObject("stream_options")).put("include_usage", true);
         }
-        var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
-        var accepted = new Accepted(caller, requestId, route, call, stream, startedAt);
-        response.setHeader("x-request-id", requestId);
-        if (stream) {
-            stream(accepted, parsed.request().includeUsage(), response);
-        } else {
-            once(accepted, response);
+        Admission admission = admitter.admit(caller, route.model(), body, requestId, startedAt);
+        try {
+            admission.headers().forEach(response::setHeader);
+            var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
+            var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, admission);
+            response.setHeader("x-request-id", requestId);
+            if (stream) {
+                stream(accepted, parsed.request().includeUsage(), response);
+            } else {
+                once(accepted, response);
+            }
+        } finally {
+            admission.release();
         }
     }
 
@@ -145,6 +158,7 @@ class ChatCompletionsController {
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,
                 accepted.startedAt(), completedAt, outcome));
+        accepted.admission().settle(usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens());
         log.info("request={} key={} model={} engine={} stream={} outcome={} prompt={} cached={} completion={} ms={}",
                 accepted.requestId(), accepted.caller().prefix(), accepted.route().model(), accepted.call().endpoint(),
                 accepted.stream(), outcome, usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),

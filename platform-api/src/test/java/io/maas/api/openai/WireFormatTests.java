@@ -67,4 +67,11 @@ class WireFormatTests {
     void errorCodesAreUnique() {
         assertThat(Arrays.stream(ApiError.values()).map(ApiError::code)).doesNotHaveDuplicates();
     }
+
+    @Test
+    void anUpstreamStatusMapsToTheGeneralErrorOfThatStatus() {
+        assertThat(ApiError.forStatus(503)).isEqualTo(ApiError.ENGINE_UNAVAILABLE);
+        assertThat(ApiError.forStatus(429)).isEqualTo(ApiError.RATE_LIMIT_EXCEEDED);
+        assertThat(ApiError.forStatus(402)).isEqualTo(ApiError.INSUFFICIENT_BALANCE);
+    }
 }

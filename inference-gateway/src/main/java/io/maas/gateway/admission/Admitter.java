@@ -1,0 +1,174 @@
+package io.maas.gateway.admission;
+
+import io.maas.api.openai.ApiError;
+import io.maas.gateway.auth.CallerKey;
+import io.maas.gateway.error.GatewayException;
+import io.maas.gateway.metering.TenantPriceBooks;
+import io.maas.pricing.PriceBook;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Admission, between resolving the model and calling an engine: every limit of the caller's tenant
+ * and key (and their policies for the model) is checked and the request's worst case reserved, or
+ * the request is refused and never reaches an engine.
+ *
+ * <ul>
+ *   <li>requests per minute, tokens per minute, concurrent requests: the {@link AdmissionStore}
+ *       (memory or Redis), 429 {@code rate_limit_exceeded} with {@code Retry-After};</li>
+ *   <li>daily and monthly token budgets, monthly spend, prepaid balance, postpaid credit:
+ *       {@link DurableReservations} in PostgreSQL, 429 {@code insufficient_quota} or 402;</li>
+ *   <li>the counter store unreachable: 503 {@code limits_unavailable} (fail closed), or, with
+ *       {@code fail-open}, admitted without rate limits and logged.</li>
+ * </ul>
+ * Limits bind every key, an administrator's included. The {@code max_tokens} sent to the engine is
+ * lowered to the model's cap when larger, so the engine can never produce more than was reserved.
+ */
+@Component
+public class Admitter {
+
+    private static final Logger log = LoggerFactory.getLogger(Admitter.class);
+
+    private final LimitPolicies policies;
+    private final AdmissionStore store;
+    private final DurableReservations durable;
+    private final TenantPriceBooks books;
+    private final AdmissionProperties properties;
+    private final JsonMapper json;
+
+    Admitter(LimitPolicies policies, AdmissionStore store, DurableReservations durable, TenantPriceBooks books,
+             AdmissionProperties properties, JsonMapper json) {
+        this.policies = policies;
+        this.store = store;
+        this.durable = durable;
+        this.books = books;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /**
+     * Admits request {@code requestId} of {@code caller} for {@code model} with the client's {@code body}
+     * (whose output cap may be lowered here), or throws the refusal.
+     */
+    public Admission admit(CallerKey caller, String model, ObjectNode body, String requestId, Instant now) {
+        long outputTokens = capOutput(body, model);
+        LimitPolicies.Applicable applicable = policies.of(caller.tenantId(), caller.keyId());
+        List<LimitPolicy> binding = applicable.forModel(model);
+        boolean moneyMayBind = applicable.billing().prepaid() || applicable.billing().creditLimit() != null
+                || binding.stream().anyMatch(p -> p.monthlySpendLimit() != null);
+        List<LimitPolicy> rated = binding.stream().filter(LimitPolicy::hasRateLimits).toList();
+        if (rated.isEmpty() && !moneyMayBind && binding.stream().noneMatch(LimitPolicy::hasDurableLimits)) {
+            return new Admission(requestId, null, null, Map.of());
+        }
+        long promptTokens = promptUpperBound(body);
+        Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
+        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(properties.lease()));
+
+        Map<String, String> headers = Map.of();
+        boolean counted = false;
+        if (!rated.isEmpty()) {
+            var ask = new AdmissionStore.Ask(requestId, rated.stream()
+                    .map(p -> new AdmissionStore.ScopeLimits(p.scope(), p.requestsPerMinute(), p.tokensPerMinute(), p.maxConcurrentRequests()))
+                    .toList(), worst.tokens(), now.toEpochMilli(), properties.lease().toMillis());
+            AdmissionStore.Decision decision;
+            try {
+                decision = store.acquire(ask);
+            } catch (AdmissionStore.StoreUnavailableException e) {
+                decision = unavailable(requestId, e);
+            }
+            if (decision != null) {
+                headers = RateLimitHeaders.of(rated, decision, now);
+                if (!decision.admitted()) {
+                    throw refusal(rated.get(decision.refusedScope()), decision, worst, now).withHeaders(headers);
+                }
+                counted = true;
+            }
+        }
+        AdmissionStore counters = counted ? store : null;
+        if (DurableReservations.needed(binding, applicable.billing(), worst.priced())) {
+            try {
+                durable.reserve(requestId, caller.tenantId(), caller.keyId(), model, binding, applicable.billing(), worst, now, properties.lease());
+            } catch (RuntimeException e) {
+                new Admission(requestId, counters, null, Map.of()).release();
+                if (e instanceof GatewayException refused) {
+                    throw refused.withHeaders(headers);
+                }
+                throw e;
+            }
+            return new Admission(requestId, counters, durable, headers);
+        }
+        return new Admission(requestId, counters, null, headers);
+    }
+
+    /** Null when failing open (the request goes on uncounted); otherwise throws 503. */
+    private AdmissionStore.Decision unavailable(String requestId, AdmissionStore.StoreUnavailableException e) {
+        if (properties.failOpen()) {
+            log.warn("request={}: rate-limit store unreachable ({}); admitted without rate limits (fail-open)", requestId, e.getMessage());
+            return null;
+        }
+        log.warn("request={}: rate-limit store unreachable ({}); refused (fail-closed)", requestId, e.getMessage());
+        throw new GatewayException(ApiError.LIMITS_UNAVAILABLE, "The gateway cannot check your rate limits right now"
+                + " (its counter store is unreachable), so it does not run the request. Retry in a few seconds.")
+                .withHeader("Retry-After", "5");
+    }
+
+    private static GatewayException refusal(LimitPolicy policy, AdmissionStore.Decision decision, WorstCase worst, Instant now) {
+        long retryAfter = RateLimitHeaders.secondsToWindowEnd(now);
+        String message = switch (decision.refusedLimit()) {
+            case REQUESTS -> "Rate limit reached: your " + policy.describe() + " may send " + policy.requestsPerMinute()
+                    + " requests per minute and has sent " + decision.inUse() + " this minute. Retry after " + retryAfter + " s.";
+            case TOKENS -> worst.tokens() > policy.tokensPerMinute()
+                    ? "This request may need up to " + worst.tokens() + " tokens (prompt upper bound + max_tokens), more than the "
+                    + policy.tokensPerMinute() + " tokens per minute your " + policy.describe() + " may use. Lower max_tokens or shorten the prompt."
+                    : "Rate limit reached: your " + policy.describe() + " may use " + policy.tokensPerMinute() + " tokens per minute; "
+                    + decision.inUse() + " are used or reserved this minute and this request may need up to " + worst.tokens()
+                    + " (prompt upper bound + max_tokens). Retry after " + retryAfter + " s, or lower max_tokens.";
+            case CONCURRENCY -> {
+                retryAfter = 1;
+                yield "Too many requests at once: your " + policy.describe() + " may run " + policy.maxConcurrentRequests()
+                        + " requests concurrently and has " + decision.inUse() + " in flight. Retry when one has finished.";
+            }
+        };
+        return new GatewayException(ApiError.RATE_LIMIT_EXCEEDED, message).withHeader("Retry-After", Long.toString(retryAfter));
+    }
+
+    /**
+     * Lowers {@code max_tokens} / {@code max_completion_tokens} to the model's cap; returns the output
+     * tokens to reserve: the larger of the two when both are set (an engine may honour either), the cap
+     * when neither is.
+     */
+    private long capOutput(ObjectNode body, String model) {
+        long cap = properties.maxOutputTokens(model);
+        long reserve = -1;
+        for (String field : List.of("max_completion_tokens", "max_tokens")) {
+            JsonNode value = body.get(field);
+            if (value != null && value.isNumber()) {
+                if (value.asLong() > cap) {
+                    body.put(field, cap);
+                }
+                reserve = Math.max(reserve, Math.min(value.asLong(), cap));
+            }
+        }
+        return reserve < 0 ? cap : reserve;
+    }
+
+    /** The prompt's token upper bound: see {@link WorstCase}. */
+    private long promptUpperBound(ObjectNode body) {
+        long bytes = 0;
+        for (String field : List.of("messages", "tools")) {
+            JsonNode value = body.get(field);
+            if (value != null) {
+                bytes += json.writeValueAsBytes(value).length;
+            }
+        }
+        return bytes + properties.promptOverheadTokens();
+    }
+}

@@ -1,0 +1,193 @@
+package io.maas.gateway.admission;
+
+import io.maas.api.openai.ApiError;
+import io.maas.gateway.error.GatewayException;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Money and token budgets, held in PostgreSQL next to the ledger they are checked against: daily and
+ * monthly token budgets, the monthly spend limit, a prepaid balance, a postpaid credit limit.
+ *
+ * <p><b>Why PostgreSQL and not Redis.</b> The ledger is the source of truth for what was spent;
+ * checking against it and reserving in the same database, in one transaction, leaves nothing to
+ * rebuild when Redis loses its data and nothing to reconcile between two stores. The cost is one
+ * short transaction per admitted request of a tenant that has such a limit, serialized per tenant.
+ *
+ * <p><b>The rule.</b> Under a transaction-scoped advisory lock of the tenant (so replicas take turns
+ * per tenant, never per platform), for every limit: what is settled in the window (ledger and daily
+ * roll-up: tokens = prompt + completion, amounts in the limit's currency) + what is reserved by
+ * requests in flight (rows of {@code admission_reservation} within their lease) + this request's
+ * worst case ({@link WorstCase}) must not exceed the limit; then the request's worst case is
+ * inserted, tied to its request id, with {@code expires_at} = admission + lease. The reservation is
+ * deleted only after the request's usage record committed, so at every instant a settled request is
+ * counted in the ledger or in its reservation, or briefly in both, never in neither: the sum never
+ * undercounts, hence never lets a limit be overrun as long as each request costs at most its worst case.
+ * Windows are UTC days and months of the request's completion, as the roll-up counts them.
+ *
+ * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
+ * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
+ * credit limit is 429 {@code insufficient_quota}. A reservation past its lease (a crashed gateway)
+ * no longer counts and is deleted by its tenant's next admission.
+ */
+@Component
+class DurableReservations {
+
+    private final JdbcClient jdbc;
+    private final TransactionOperations transactions;
+
+    DurableReservations(JdbcClient jdbc, TransactionOperations transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** Whether a request under {@code policies} and {@code billing} with {@code worstCase} needs a durable reservation. */
+    static boolean needed(List<LimitPolicy> policies, LimitPolicies.Billing billing, boolean priced) {
+        return policies.stream().anyMatch(LimitPolicy::hasDurableLimits)
+                || priced && (billing.prepaid() || billing.creditLimit() != null);
+    }
+
+    /** Checks every durable limit and reserves {@code worst}, or throws the refusal. */
+    void reserve(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
+                 LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked")
+                    .param(tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits()).query(Integer.class).single();
+            jdbc.sql("DELETE FROM admission_reservation WHERE tenant_id = ? AND expires_at <= ?")
+                    .params(tenantId, Timestamp.from(now)).update();
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            LocalDate month = today.withDayOfMonth(1);
+            for (LimitPolicy policy : policies) {
+                checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), worst, now);
+                checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), worst, now);
+                checkSpend(policy, month, worst, now);
+            }
+            if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
+                checkBalance(tenantId, billing, worst, today, now);
+            }
+            jdbc.sql("""
+                            INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
+                                reserved_at, expires_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(requestId, tenantId, keyId, model, worst.tokens(), worst.currency(), worst.amount(),
+                            Timestamp.from(now), Timestamp.from(now.plus(lease)))
+                    .update();
+        });
+    }
+
+    /** Deletes the reservation of {@code requestId}; call after its usage record committed. Idempotent. */
+    void release(String requestId) {
+        jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
+    }
+
+    private void checkTokens(LimitPolicy policy, Long limit, String period, LocalDate from, LocalDate until, WorstCase worst, Instant now) {
+        if (limit == null) {
+            return;
+        }
+        long used = settled(policy, "cache_hit_tokens + cache_miss_tokens + output_tokens", from, null).longValue()
+                + reserved(policy, "tokens", null, now).longValue();
+        if (used + worst.tokens() > limit) {
+            throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "The " + period + " token budget of your " + policy.describe()
+                    + " is used up: " + used + " of " + limit + " tokens are used or reserved this " + (period.equals("daily") ? "day" : "month")
+                    + " (UTC) and this request may need up to " + worst.tokens() + " (prompt upper bound + max_tokens). Lower max_tokens,"
+                    + " or retry after " + until + "T00:00:00Z.")
+                    .withHeader("Retry-After", secondsUntil(now, until));
+        }
+    }
+
+    private void checkSpend(LimitPolicy policy, LocalDate month, WorstCase worst, Instant now) {
+        if (policy.monthlySpendLimit() == null || !policy.monthlySpendCurrency().equals(worst.currency())) {
+            return;
+        }
+        String currency = policy.monthlySpendCurrency();
+        BigDecimal spent = settled(policy, "amount", month, currency).add(reserved(policy, "amount", currency, now));
+        if (spent.add(worst.amount()).compareTo(policy.monthlySpendLimit()) > 0) {
+            LocalDate next = month.plusMonths(1);
+            throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "The monthly spend limit of your " + policy.describe() + " ("
+                    + currency + " " + plain(policy.monthlySpendLimit()) + ") is reached: " + currency + " " + plain(spent)
+                    + " is spent or reserved this month (UTC) and this request may cost up to " + currency + " " + plain(worst.amount())
+                    + ". Lower max_tokens, ask your administrator to raise the limit, or retry after " + next + "T00:00:00Z.")
+                    .withHeader("Retry-After", secondsUntil(now, next));
+        }
+    }
+
+    private void checkBalance(UUID tenantId, LimitPolicies.Billing billing, WorstCase worst, LocalDate today, Instant now) {
+        BigDecimal balance = jdbc.sql("SELECT granted + topped_up FROM tenant_balance(?, ?, ?)")
+                .params(tenantId, worst.currency(), Date.valueOf(today)).query(BigDecimal.class).single();
+        BigDecimal reserved = jdbc.sql("SELECT COALESCE(sum(amount), 0) FROM admission_reservation WHERE tenant_id = ? AND currency = ? AND expires_at > ?")
+                .params(tenantId, worst.currency(), Timestamp.from(now)).query(BigDecimal.class).single();
+        if (billing.prepaid()) {
+            if (balance.subtract(reserved).compareTo(worst.amount()) < 0) {
+                throw new GatewayException(ApiError.INSUFFICIENT_BALANCE, "Insufficient Balance: your balance of " + worst.currency() + " "
+                        + plain(balance) + ", less " + worst.currency() + " " + plain(reserved) + " held by requests in flight, cannot cover"
+                        + " this request's worst case of " + worst.currency() + " " + plain(worst.amount())
+                        + " (prompt upper bound + max_tokens at the highest price). Top up, or lower max_tokens.");
+            }
+        } else if (balance.add(billing.creditLimit()).subtract(reserved).compareTo(worst.amount()) < 0) {
+            throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "Your tenant's credit limit of " + worst.currency() + " "
+                    + plain(billing.creditLimit()) + " is used up: balance " + plain(balance) + ", " + plain(reserved)
+                    + " held by requests in flight, and this request may cost up to " + plain(worst.amount())
+                    + ". Pay the open amount or ask your administrator to raise the credit limit.")
+                    .withHeader("Retry-After", "3600");
+        }
+    }
+
+    /** {@code expression} summed over settled usage of the policy's scope since {@code from}; amounts in {@code currency}. */
+    private BigDecimal settled(LimitPolicy policy, String expression, LocalDate from, String currency) {
+        List<Object> params = new ArrayList<>();
+        params.add(policy.tenantId());
+        StringBuilder sql = new StringBuilder("SELECT COALESCE(sum(" + expression + "), 0) FROM ");
+        if (policy.keyId() == null) {
+            sql.append("usage_daily WHERE tenant_id = ? AND day >= ?");
+            params.add(Date.valueOf(from));
+        } else {
+            sql.append("usage_ledger WHERE tenant_id = ? AND occurred_at >= ? AND api_key_id = ?");
+            params.add(Timestamp.from(from.atStartOfDay(ZoneOffset.UTC).toInstant()));
+            params.add(policy.keyId());
+        }
+        narrow(policy, currency, sql, params);
+        return jdbc.sql(sql.toString()).params(params).query(BigDecimal.class).single();
+    }
+
+    /** {@code column} summed over the live reservations of the policy's scope; amounts in {@code currency}. */
+    private BigDecimal reserved(LimitPolicy policy, String column, String currency, Instant now) {
+        List<Object> params = new ArrayList<>(List.of(policy.tenantId(), Timestamp.from(now)));
+        StringBuilder sql = new StringBuilder("SELECT COALESCE(sum(" + column + "), 0) FROM admission_reservation WHERE tenant_id = ? AND expires_at > ?");
+        if (policy.keyId() != null) {
+            sql.append(" AND api_key_id = ?");
+            params.add(policy.keyId());
+        }
+        narrow(policy, currency, sql, params);
+        return jdbc.sql(sql.toString()).params(params).query(BigDecimal.class).single();
+    }
+
+    private static void narrow(LimitPolicy policy, String currency, StringBuilder sql, List<Object> params) {
+        if (policy.model() != null) {
+            sql.append(" AND model = ?");
+            params.add(policy.model());
+        }
+        if (currency != null) {
+            sql.append(" AND currency = ?");
+            params.add(currency);
+        }
+    }
+
+    private static String secondsUntil(Instant now, LocalDate day) {
+        return Long.toString(Math.max(1, Duration.between(now, day.atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds() + 1));
+    }
+
+    private static String plain(BigDecimal amount) {
+        return amount.stripTrailingZeros().toPlainString();
+    }
+}

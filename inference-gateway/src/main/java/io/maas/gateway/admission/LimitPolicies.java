@@ -1,0 +1,91 @@
+package io.maas.gateway.admission;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The limits that bind a request: the policies of its tenant and its key, those for every model and
+ * those for the requested one, plus how the tenant pays. Read from PostgreSQL and trusted for
+ * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
+ * every replica within that time.
+ */
+@Component
+class LimitPolicies {
+
+    private static final int MAX_CACHED = 100_000;
+
+    /** How a tenant pays: {@code PREPAID} spends its balance; {@code POSTPAID} may owe up to {@code creditLimit} (null: no limit). */
+    record Billing(String mode, BigDecimal creditLimit) {
+
+        boolean prepaid() {
+            return "PREPAID".equals(mode);
+        }
+    }
+
+    /** Every policy of the tenant and the key (any model), and the tenant's billing. */
+    record Applicable(List<LimitPolicy> policies, Billing billing) {
+
+        /** The policies that bind a request for {@code model}. */
+        List<LimitPolicy> forModel(String model) {
+            return policies.stream().filter(p -> p.model() == null || p.model().equals(model)).toList();
+        }
+    }
+
+    private record Cached(Applicable applicable, Instant loadedAt) {
+    }
+
+    private record CacheKey(UUID tenantId, UUID keyId) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
+
+    LimitPolicies(JdbcClient jdbc, Clock clock, AdmissionProperties properties) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.ttl = properties.policyCacheTtl();
+    }
+
+    Applicable of(UUID tenantId, UUID keyId) {
+        Instant now = clock.instant();
+        CacheKey key = new CacheKey(tenantId, keyId);
+        Cached cached = cache.get(key);
+        if (cached == null || cached.loadedAt().plus(ttl).isBefore(now)) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cached = new Cached(load(tenantId, keyId), now);
+            cache.put(key, cached);
+        }
+        return cached.applicable();
+    }
+
+    private Applicable load(UUID tenantId, UUID keyId) {
+        List<LimitPolicy> policies = jdbc.sql("""
+                        SELECT tenant_id, api_key_id, model, requests_per_minute, tokens_per_minute, max_concurrent_requests,
+                               daily_tokens, monthly_tokens, monthly_spend_limit, monthly_spend_currency
+                        FROM limit_policy
+                        WHERE tenant_id = ? AND (api_key_id IS NULL OR api_key_id = ?)""")
+                .params(tenantId, keyId)
+                .query((rs, row) -> new LimitPolicy(rs.getObject("tenant_id", UUID.class), rs.getObject("api_key_id", UUID.class),
+                        rs.getString("model"), rs.getObject("requests_per_minute", Long.class), rs.getObject("tokens_per_minute", Long.class),
+                        rs.getObject("max_concurrent_requests", Long.class), rs.getObject("daily_tokens", Long.class),
+                        rs.getObject("monthly_tokens", Long.class), rs.getBigDecimal("monthly_spend_limit"), rs.getString("monthly_spend_currency")))
+                .list();
+        Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
+                .param(tenantId)
+                .query((rs, row) -> new Billing(rs.getString("billing_mode"), rs.getBigDecimal("credit_limit")))
+                .single();
+        return new Applicable(policies, billing);
+    }
+}

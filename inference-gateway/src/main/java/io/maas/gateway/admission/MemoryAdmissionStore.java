@@ -1,0 +1,151 @@
+package io.maas.gateway.admission;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@link AdmissionStore} in this process, for a single gateway replica: the rules of the interface,
+ * made atomic by one lock (each step is a few map operations). Counters of past windows and
+ * reservations past their lease are dropped as time goes on.
+ */
+@Component
+@ConditionalOnProperty(name = "platform.gateway.admission.store", havingValue = "memory", matchIfMissing = true)
+class MemoryAdmissionStore implements AdmissionStore {
+
+    static final long WINDOW_MILLIS = 60_000;
+
+    /** What a reservation holds: the window counters it added to, its concurrency scopes, its worst case. */
+    private record Held(List<String> requestCounters, List<String> tokenCounters, List<String> concurrencyScopes,
+                        long tokens, long expiresAt) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Long> counters = new HashMap<>();
+    private final Map<String, Map<String, Long>> active = new HashMap<>();
+    private final Map<String, Held> held = new HashMap<>();
+    private long currentWindow = Long.MIN_VALUE;
+
+    @Override
+    public Decision acquire(Ask ask) {
+        long window = ask.nowMillis() / WINDOW_MILLIS;
+        int n = ask.scopes().size();
+        lock.lock();
+        try {
+            forgetThePast(window, ask.nowMillis());
+            if (held.containsKey(ask.requestId())) {
+                throw new IllegalStateException("request " + ask.requestId() + " is already admitted");
+            }
+            long[] requestsUsed = new long[n];
+            long[] tokensUsed = new long[n];
+            long[] inFlight = new long[n];
+            for (int i = 0; i < n; i++) {
+                String scope = ask.scopes().get(i).scope();
+                requestsUsed[i] = counters.getOrDefault(requests(scope, window), 0L);
+                tokensUsed[i] = counters.getOrDefault(tokens(scope, window), 0L);
+                inFlight[i] = active.getOrDefault(scope, Map.of()).values().stream().filter(expiry -> expiry > ask.nowMillis()).count();
+            }
+            for (int i = 0; i < n; i++) {
+                ScopeLimits limits = ask.scopes().get(i);
+                if (limits.requestsPerMinute() != null && requestsUsed[i] + 1 > limits.requestsPerMinute()) {
+                    return Decision.refused(requestsUsed, tokensUsed, i, Limit.REQUESTS, requestsUsed[i]);
+                }
+                if (limits.tokensPerMinute() != null && tokensUsed[i] + ask.tokens() > limits.tokensPerMinute()) {
+                    return Decision.refused(requestsUsed, tokensUsed, i, Limit.TOKENS, tokensUsed[i]);
+                }
+                if (limits.maxConcurrent() != null && inFlight[i] + 1 > limits.maxConcurrent()) {
+                    return Decision.refused(requestsUsed, tokensUsed, i, Limit.CONCURRENCY, inFlight[i]);
+                }
+            }
+            List<String> requestCounters = new ArrayList<>();
+            List<String> tokenCounters = new ArrayList<>();
+            List<String> concurrency = new ArrayList<>();
+            long expiresAt = ask.nowMillis() + ask.leaseMillis();
+            for (int i = 0; i < n; i++) {
+                ScopeLimits limits = ask.scopes().get(i);
+                if (limits.requestsPerMinute() != null) {
+                    String counter = requests(limits.scope(), window);
+                    requestsUsed[i] = counters.merge(counter, 1L, Long::sum);
+                    requestCounters.add(counter);
+                }
+                if (limits.tokensPerMinute() != null) {
+                    String counter = tokens(limits.scope(), window);
+                    tokensUsed[i] = counters.merge(counter, ask.tokens(), Long::sum);
+                    tokenCounters.add(counter);
+                }
+                if (limits.maxConcurrent() != null) {
+                    active.computeIfAbsent(limits.scope(), s -> new HashMap<>()).put(ask.requestId(), expiresAt);
+                    concurrency.add(limits.scope());
+                }
+            }
+            held.put(ask.requestId(), new Held(requestCounters, tokenCounters, concurrency, ask.tokens(), expiresAt));
+            return Decision.admitted(requestsUsed, tokensUsed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void settle(String requestId, long tokens, boolean countRequest) {
+        lock.lock();
+        try {
+            Held reservation = held.remove(requestId);
+            if (reservation == null) {
+                return;
+            }
+            for (String counter : reservation.tokenCounters()) {
+                counters.computeIfPresent(counter, (k, used) -> used - reservation.tokens() + tokens);
+            }
+            if (!countRequest) {
+                for (String counter : reservation.requestCounters()) {
+                    counters.computeIfPresent(counter, (k, used) -> used - 1);
+                }
+            }
+            for (String scope : reservation.concurrencyScopes()) {
+                release(scope, requestId);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Once per window: drops counters of windows before the previous one and reservations past their lease. */
+    private void forgetThePast(long window, long now) {
+        if (window == currentWindow) {
+            return;
+        }
+        currentWindow = window;
+        String current = ":" + window;
+        String previous = ":" + (window - 1);
+        counters.keySet().removeIf(k -> !k.endsWith(current) && !k.endsWith(previous));
+        held.entrySet().removeIf(e -> {
+            if (e.getValue().expiresAt() > now) {
+                return false;
+            }
+            e.getValue().concurrencyScopes().forEach(scope -> release(scope, e.getKey()));
+            return true;
+        });
+    }
+
+    private void release(String scope, String requestId) {
+        Map<String, Long> inFlight = active.get(scope);
+        if (inFlight != null) {
+            inFlight.remove(requestId);
+            if (inFlight.isEmpty()) {
+                active.remove(scope);
+            }
+        }
+    }
+
+    private static String requests(String scope, long window) {
+        return scope + ":r:" + window;
+    }
+
+    private static String tokens(String scope, long window) {
+        return scope + ":t:" + window;
+    }
+}
