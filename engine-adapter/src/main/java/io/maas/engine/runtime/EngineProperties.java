@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                         (a supervised vLLM / vllm-ascend / MindIE / vLLM-Kunlun / llama-server process,
  *                         {@code platform.engine.external.*}) or {@code simulated} ({@code platform.engine.simulated.*})
  * @param modelPath        a GGUF file; empty means the generated demo model
- * @param servedModelName  the name clients use; empty means {@code demo-moe} for the demo model, else the file name without {@code .gguf}
+ * @param servedModelName  the name clients use; empty means {@code demo-moe} for the demo model, else the file name
+ *                         without {@code .gguf} (llamacpp), {@code simulated} (simulated); required for external
  * @param cacheDir         where the demo model is written; empty means {@code ~/.cache/maas}
  * @param contextSize      llama.cpp's total context, shared by the slots; 0 means the model's trained length
  * @param parallel         requests generated at once (slots); more wait for a free slot

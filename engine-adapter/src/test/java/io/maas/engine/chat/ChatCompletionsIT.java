@@ -2,6 +2,7 @@ package io.maas.engine.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maas.api.engine.EngineStatus;
 import io.maas.api.openai.ChatCompletion;
 import io.maas.api.openai.ChatCompletionChunk;
 import io.maas.api.openai.ErrorResponse;
@@ -231,6 +232,23 @@ class ChatCompletionsIT {
 
         assertThat(a.get()).isEqualTo(sequential);
         assertThat(b.get()).isEqualTo(sequential);
+    }
+
+    @Test
+    void statusReportsTheSlotPoolsPrefixCacheAndTheKvCacheItHolds() throws Exception {
+        String prompt = "[{\"role\":\"user\",\"content\":\"status check with a prompt the slot keeps\"}]";
+        post(body(prompt, ",\"max_tokens\":4,\"seed\":3"), null);
+        post(body(prompt, ",\"max_tokens\":4,\"seed\":3"), null);
+
+        EngineStatus status = json.readValue(get("/engine/status").body(), EngineStatus.class);
+        assertThat(status.runtime()).isEqualTo("llamacpp");
+        assertThat(status.model()).isEqualTo("demo-moe");
+        assertThat(status.running()).isZero();
+        assertThat(status.prefixCacheHits()).as("the second prompt was cached but for its last token").isPositive();
+        assertThat(status.prefixCacheQueries()).isGreaterThan(status.prefixCacheHits());
+        assertThat(status.kvCacheUsage()).as("the idle slot still holds the prompt").isPositive().isLessThan(1);
+        assertThat(get("/metrics").body()).contains("vllm:prefix_cache_hits_total{model_name=\"demo-moe\"} "
+                + status.prefixCacheHits() + "\n");
     }
 
     private static String body(String messages, String more) {
