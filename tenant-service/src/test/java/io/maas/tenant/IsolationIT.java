@@ -48,7 +48,11 @@ class IsolationIT extends ServiceTest {
             new String[] {"GET", "/api/v1/tenants/{B}/credits", null},
             new String[] {"GET", "/api/v1/tenants/{B}/balance", null},
             new String[] {"GET", "/api/v1/tenants/{B}/statements/2026-11", null},
-            new String[] {"GET", "/api/v1/tenants/{B}/statements/2026-11.csv", null});
+            new String[] {"GET", "/api/v1/tenants/{B}/statements/2026-11.csv", null},
+            new String[] {"GET", "/api/v1/tenants/{B}/limits", null},
+            new String[] {"PUT", "/api/v1/tenants/{B}/limits", "{\"requestsPerMinute\":1}"},
+            new String[] {"GET", "/api/v1/keys/{KEY}/limits", null},
+            new String[] {"PUT", "/api/v1/keys/{KEY}/limits", "{\"requestsPerMinute\":1}"});
 
     static final List<String> TENANT_ROLES = List.of("TENANT_ADMIN", "TENANT_FINANCE", "DEVELOPER");
 
@@ -98,6 +102,8 @@ class IsolationIT extends ServiceTest {
         assertThat(b.get("status").asString()).isEqualTo("ACTIVE");
         assertThat(admin().get("/api/v1/tenants/" + tenantB + "/api-keys/" + keyOfB).json().get("status").asString()).isEqualTo("ACTIVE");
         assertThat(admin().get("/api/v1/tenants/" + tenantB + "/credits").json().size()).isZero();
+        assertThat(admin().get("/api/v1/tenants/" + tenantB + "/limits").json().path("requestsPerMinute").isNumber()).isFalse();
+        assertThat(admin().get("/api/v1/keys/" + keyOfB + "/limits").json().path("requestsPerMinute").isNumber()).isFalse();
     }
 
     @Test
