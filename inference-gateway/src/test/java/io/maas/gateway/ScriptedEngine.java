@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -17,11 +19,19 @@ import java.util.concurrent.Executors;
  * An engine adapter stand-in that speaks the real protocol (OpenAI JSON and SSE, the receipt
  * endpoint) and behaves as the last user message says, to drive the gateway through failures a real
  * engine cannot be made to produce on demand: {@code ok}, {@code break} (the stream stops mid-way),
- * {@code fail} (HTTP 500), {@code too-long} (400 context_length_exceeded).
+ * {@code fail} (HTTP 500), {@code too-long} (400 context_length_exceeded), and any content starting with
+ * {@code slow} (streams {@value #SLOW_CHUNKS} chunks {@value #SLOW_GAP_MS} ms apart, then usage 7 + {@value #SLOW_CHUNKS}).
+ * Every request id that reached it is kept, and the most requests it ran at once per content.
  */
 final class ScriptedEngine implements AutoCloseable {
 
+    static final int SLOW_CHUNKS = 10;
+    static final int SLOW_GAP_MS = 50;
+
     private final HttpServer server;
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+    final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
     final List<String> requestBodies = new CopyOnWriteArrayList<>();
     final Map<String, String> requestIds = new ConcurrentHashMap<>();
 
@@ -31,6 +41,15 @@ final class ScriptedEngine implements AutoCloseable {
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/engine/requests/", this::receipt);
         server.start();
+    }
+
+    /** A started engine; tests hold it in a field. */
+    static ScriptedEngine start() {
+        try {
+            return new ScriptedEngine();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     URI uri() {
@@ -43,7 +62,18 @@ final class ScriptedEngine implements AutoCloseable {
         String id = exchange.getRequestHeaders().getFirst("X-Request-Id");
         String script = body.replaceAll("(?s).*\"content\":\"([^\"]*)\".*", "$1");
         requestIds.put(script, id);
+        seen.add(id);
         boolean stream = body.contains("\"stream\":true");
+        if (script.startsWith("slow")) {
+            int now = running.computeIfAbsent(script, s -> new AtomicInteger()).incrementAndGet();
+            mostAtOnce.computeIfAbsent(script, s -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+            try {
+                slow(exchange, id);
+            } finally {
+                running.get(script).decrementAndGet();
+            }
+            return;
+        }
         switch (script) {
             case "fail" -> send(exchange, 500, "application/json", "{\"error\":{\"message\":\"CUDA error: an illegal memory access\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
             case "too-long" -> send(exchange, 400, "application/json", "{\"error\":{\"message\":\"This model's maximum context length is 512 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
@@ -68,6 +98,24 @@ final class ScriptedEngine implements AutoCloseable {
                     event(out, "data: [DONE]");
                 }
             }
+        }
+    }
+
+    private void slow(HttpExchange exchange, String id) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            event(out, "data: " + chunk(id, "{\"role\":\"assistant\"}", null));
+            for (int i = 0; i < SLOW_CHUNKS; i++) {
+                Thread.sleep(SLOW_GAP_MS);
+                event(out, "data: " + chunk(id, "{\"content\":\"t" + i + "\"}", i == SLOW_CHUNKS - 1 ? "\"stop\"" : null));
+            }
+            event(out, "data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\",\"choices\":[],\"usage\":" + usage(7, SLOW_CHUNKS) + "}");
+            event(out, "data: [DONE]");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the gateway went away (its client disconnected): stop, as a real engine aborts
         }
     }
 

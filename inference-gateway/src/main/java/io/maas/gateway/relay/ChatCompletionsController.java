@@ -82,7 +82,12 @@ class ChatCompletionsController {
             JsonNode options = body.get("stream_options");
             (options instanceof ObjectNode existing ? existing : body.putObject("stream_options")).put("include_usage", true);
         }
-        Admission admission = admitter.admit(caller, route.model(), body, requestId, startedAt);
+        Admission admission;
+        try {
+            admission = admitter.admit(caller, route.model(), body, requestId, startedAt);
+        } catch (GatewayException refused) {
+            throw refused.withHeader("x-request-id", requestId);
+        }
         try {
             admission.headers().forEach(response::setHeader);
             var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
