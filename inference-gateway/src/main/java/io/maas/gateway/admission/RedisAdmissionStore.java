@@ -9,15 +9,20 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -47,10 +52,13 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
 
     private static final String PREFIX = "maas:adm:";
     private static final long WINDOW_TTL_MILLIS = 2 * MemoryAdmissionStore.WINDOW_MILLIS;
+    /** A restarted Redis is found again within this time. */
+    private static final Duration RECONNECT_AT_LEAST_EVERY = Duration.ofSeconds(1);
 
     private record Script(String source, String sha) {
     }
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final String where;
     private final Script acquire;
@@ -61,7 +69,10 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
         RedisURI uri = RedisURI.create(properties.redis().uri());
         uri.setTimeout(properties.redis().timeout());
         this.where = uri.getHost() + ":" + uri.getPort();
-        this.client = RedisClient.create(uri);
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_AT_LEAST_EVERY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -106,6 +117,7 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
     @Override
     public void close() {
         client.shutdown();
+        resources.shutdown();
     }
 
     private <T> T run(Script script, String[] keys, String[] args) {
