@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param engineResponseTimeout until an engine starts answering (it may queue the request)
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
+ * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -32,7 +34,8 @@ public record GatewayProperties(
         @DefaultValue("2s") Duration engineConnectTimeout,
         @DefaultValue("10m") Duration engineResponseTimeout,
         @DefaultValue("3s") Duration receiptWait,
-        @DefaultValue @Valid Bootstrap bootstrap) {
+        @DefaultValue @Valid Bootstrap bootstrap,
+        @DefaultValue("usage-spool") Path usageSpoolDir) {
 
     public GatewayProperties {
         if (models.isEmpty()) {

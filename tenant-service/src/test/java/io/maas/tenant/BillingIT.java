@@ -8,7 +8,9 @@ import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.TenantPriceBooks;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
+import io.maas.gateway.metering.UsageSpool;
 import io.maas.pricing.StatementRounding;
+import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.sql.Timestamp;
@@ -47,7 +49,7 @@ class BillingIT extends ServiceTest {
 
     @BeforeAll
     void tenantWithUsage() {
-        recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc));
+        recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc), new UsageSpool(Path.of("target", "usage-spool")));
         tenant = tenant("billing");
         finance = user("FINANCE", null);
         String book = "billing-" + UUID.randomUUID().toString().substring(0, 8);

@@ -8,6 +8,7 @@ import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.TenantPriceBooks;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
+import io.maas.gateway.metering.UsageSpool;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.PriceBookTemplates;
 import io.maas.pricing.PriceBookVersion;
@@ -86,7 +87,8 @@ public final class LedgerBench {
             pool.setMaximumPoolSize(threads);
             JdbcClient jdbc = JdbcClient.create(pool);
             List<UUID[]> tenantsAndKeys = setUp(jdbc, 20);
-            var recorder = new UsageRecorder(jdbc, new TransactionTemplate(new DataSourceTransactionManager(pool)), new TenantPriceBooks(jdbc));
+            var recorder = new UsageRecorder(jdbc, new TransactionTemplate(new DataSourceTransactionManager(pool)), new TenantPriceBooks(jdbc),
+                    new UsageSpool(Path.of("bench", "target", "usage-spool")));
 
             ingest(recorder, tenantsAndKeys, ingest / 4, threads); // warm-up
             double settled = ingest(recorder, tenantsAndKeys, ingest, threads);

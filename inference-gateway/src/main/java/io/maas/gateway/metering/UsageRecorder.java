@@ -4,12 +4,20 @@ import io.maas.api.openai.Usage;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -22,26 +30,66 @@ import org.springframework.transaction.support.TransactionOperations;
  * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
  * by default). A request the platform has no price for (no book, or the book does not price the
  * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, and logged.
+ *
+ * <p>When PostgreSQL cannot take a record, it goes to the {@link UsageSpool} (forced to disk) and is
+ * written, priced as it would have been, by a replay every {@value #REPLAY_SECONDS} seconds once
+ * PostgreSQL answers again: nothing a client was served is lost to a database outage.
  */
 @Component
 public class UsageRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
+    static final int REPLAY_SECONDS = 10;
 
     private final JdbcClient jdbc;
     private final TransactionOperations transactions;
     private final TenantPriceBooks books;
     private final UsageLedger ledger;
+    private final UsageSpool spool;
 
-    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books) {
+    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.books = books;
         this.ledger = new UsageLedger(jdbc);
+        this.spool = spool;
     }
 
-    /** Returns false when a record for this request id already existed. */
+    /**
+     * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it.
+     * Returns false when a record for this request id already existed.
+     */
     public boolean record(UsageRecord record) {
+        try {
+            return write(record);
+        } catch (DataAccessException | TransactionException e) {
+            spool.append(record);
+            log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
+                    record.requestId(), e.getMostSpecificCause().getMessage(), spool.dir());
+            return true;
+        }
+    }
+
+    /** Writes spooled records to PostgreSQL; stops at the first failure and tries again next time. */
+    @Scheduled(initialDelay = REPLAY_SECONDS, fixedDelay = REPLAY_SECONDS, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
+    public void replaySpool() {
+        for (Path file : spool.drain()) {
+            List<UsageRecord> records = spool.read(file);
+            try {
+                records.forEach(this::write);
+                Files.delete(file);
+                log.info("Replayed {} spooled usage records from {}", records.size(), file);
+            } catch (DataAccessException | TransactionException e) {
+                log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s",
+                        e.getMostSpecificCause().getMessage(), REPLAY_SECONDS);
+                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private boolean write(UsageRecord record) {
         Boolean written = transactions.execute(status -> {
             if (!insertRecord(record)) {
                 return false;

@@ -1,0 +1,64 @@
+package io.maas.gateway.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maas.api.keys.ApiKeySecret;
+import io.maas.api.openai.Usage;
+import io.maas.db.testing.TestDatabase;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** A PostgreSQL outage at settlement loses nothing: the record waits on disk and is written once it answers. */
+class UsageSpoolIT {
+
+    @TempDir
+    Path spoolDir;
+
+    @Test
+    void aRecordPostgresCannotTakeIsSpooledThenReplayedExactlyOnce() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        DataSource live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+        JdbcClient sql = JdbcClient.create(live);
+        UUID tenant = UUID.randomUUID();
+        UUID key = UUID.randomUUID();
+        sql.sql("INSERT INTO tenant (id, name) VALUES (?, ?)").params(tenant, "spool-" + tenant).update();
+        sql.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-spool', ?)")
+                .params(key, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
+        var record = new UsageRecord("spooled-" + tenant, tenant, key, "demo-moe", URI.create("http://127.0.0.1:8090"), true,
+                Usage.of(3, 9, 17, 0), Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z"), Outcome.COMPLETED);
+
+        boolean durable = recorder(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/down", "maas", "maas")).record(record);
+
+        assertThat(durable).isTrue();
+        assertThat(Files.readAllLines(spoolDir.resolve("pending.jsonl"))).hasSize(1);
+
+        UsageRecorder back = recorder(live);
+        back.replaySpool();
+        back.replaySpool();
+
+        assertThat(sql.sql("SELECT completion_tokens, prompt_cache_hit_tokens, outcome FROM usage_record WHERE request_id = ?")
+                .param(record.requestId()).query((rs, i) -> rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getString(3)).list())
+                .containsExactly("17/3/COMPLETED");
+        assertThat(sql.sql("SELECT count(*) FROM usage_ledger WHERE request_id = ?").param(record.requestId()).query(Long.class).single())
+                .isEqualTo(1);
+        try (var left = Files.list(spoolDir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    private UsageRecorder recorder(DataSource dataSource) {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        return new UsageRecorder(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new TenantPriceBooks(jdbc), new UsageSpool(spoolDir));
+    }
+}
