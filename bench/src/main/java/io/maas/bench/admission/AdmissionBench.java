@@ -1,0 +1,224 @@
+package io.maas.bench.admission;
+
+import io.maas.bench.Results;
+import io.maas.gateway.GatewayApplication;
+import io.maas.gateway.admission.Admission;
+import io.maas.gateway.admission.Admitter;
+import io.maas.gateway.auth.CallerKey;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Admission overhead per request: the gateway's {@link Admitter} admitting and then settling a chat
+ * request (what {@code ChatCompletionsController} adds between resolving the model and calling the
+ * engine, and after settling), at {@code concurrency} concurrent requests (default 64), for:
+ * <ol>
+ *   <li>the reference: a key with no limits set (policy lookup from its cache only);</li>
+ *   <li>requests-, tokens-per-minute and concurrency limits on tenant and key, in-process store;</li>
+ *   <li>the same limits in Redis (a redis-server of its own on a free loopback port);</li>
+ *   <li>the same limits plus a monthly spend limit, reserved in PostgreSQL (in-process store).</li>
+ * </ol>
+ * All in one run, on a throwaway database of the local PostgreSQL. Limits are high enough that
+ * nothing is refused. Options: {@code requests} per configuration (default 16,000), {@code concurrency}.
+ */
+public final class AdmissionBench {
+
+    private static final String BODY = "{\"model\":\"bench\",\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},"
+            + "{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}],\"max_tokens\":64,\"stream\":true}";
+
+    private AdmissionBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int requests = Integer.getInteger("requests", 16_000);
+        int concurrency = Integer.getInteger("concurrency", 64);
+        String server = env("MAAS_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
+        String user = env("MAAS_BENCH_PG_USER", "maas");
+        String password = env("MAAS_BENCH_PG_PASSWORD", "maas");
+        String name = "maas_bench_admission_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+        String url = server + name;
+        execute(server + "postgres", user, password, "CREATE DATABASE " + name);
+        int redisPort = freePort();
+        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitPort(redisPort);
+            Flyway.configure().dataSource(url, user, password).load().migrate();
+            run(url, user, password, "redis://127.0.0.1:" + redisPort, requests, concurrency);
+        } finally {
+            redis.destroy();
+            execute(server + "postgres", user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    private static void run(String url, String user, String password, String redisUri, int requests, int concurrency) throws Exception {
+        CallerKey none = caller(url, user, password, false, false);
+        CallerKey rated = caller(url, user, password, true, false);
+        CallerKey ratedRedis = caller(url, user, password, true, false);
+        CallerKey spend = caller(url, user, password, true, true);
+        var results = new Results("admission", "Admission overhead per request (admit + settle), " + concurrency + " concurrent",
+                "configuration", "store", "requests", "p50", "p99", "p50 over reference", "p99 over reference");
+        try (var memory = gateway(url, user, password, "memory", redisUri);
+             var shared = gateway(url, user, password, "redis", redisUri)) {
+            Admitter memoryAdmitter = memory.getBean(Admitter.class);
+            Admitter redisAdmitter = shared.getBean(Admitter.class);
+            JsonMapper json = memory.getBean(JsonMapper.class);
+            for (var warmUp : List.of(none, rated, spend)) {
+                measure(memoryAdmitter, json, warmUp, requests / 4, concurrency);
+            }
+            measure(redisAdmitter, json, ratedRedis, requests / 4, concurrency);
+            long[] reference = measure(memoryAdmitter, json, none, requests, concurrency);
+            long[] inProcess = measure(memoryAdmitter, json, rated, requests, concurrency);
+            long[] inRedis = measure(redisAdmitter, json, ratedRedis, requests, concurrency);
+            long[] withSpend = measure(memoryAdmitter, json, spend, requests, concurrency);
+            row(results, "no limits set (reference)", "-", reference, reference);
+            row(results, "RPM + TPM + concurrency, tenant and key", "memory", inProcess, reference);
+            row(results, "RPM + TPM + concurrency, tenant and key", "redis", inRedis, reference);
+            row(results, "the same + monthly spend limit (PostgreSQL reservation)", "memory", withSpend, reference);
+        }
+        results.note("Time of Admitter.admit (policy lookup from its cache ≤ 2 s old, prompt upper bound, store script or lock, "
+                + "headers) plus Admission.settle, per request, measured in the gateway's JVM with virtual threads; no HTTP, no engine.");
+        results.note("Redis: a redis-server of the run's own on loopback, one Lettuce connection shared by all threads; PostgreSQL local, "
+                + "throwaway database. Limits high enough that nothing is refused. Median of one run after a warm-up of a quarter.");
+        results.note("All concurrent requests of a row belong to one tenant and key: the worst case for the per-tenant advisory lock of "
+                + "the PostgreSQL reservation (requests of one tenant take turns) and for the shared Redis keys; 2 cores run the JVM, Redis and PostgreSQL.");
+        results.save(Path.of("bench/results"));
+    }
+
+    private static void row(Results results, String configuration, String store, long[] nanos, long[] reference) {
+        results.row(configuration, store, nanos.length, micros(percentile(nanos, 50)), micros(percentile(nanos, 99)),
+                micros(percentile(nanos, 50) - percentile(reference, 50)), micros(percentile(nanos, 99) - percentile(reference, 99)));
+    }
+
+    /** Nanoseconds of admit + settle of {@code requests} requests, {@code concurrency} at a time, sorted. */
+    private static long[] measure(Admitter admitter, JsonMapper json, CallerKey caller, int requests, int concurrency) throws Exception {
+        long[] nanos = new long[requests];
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < concurrency; t++) {
+                int first = t;
+                futures.add(threads.submit(() -> {
+                    for (int i = first; i < requests; i += concurrency) {
+                        ObjectNode body = (ObjectNode) json.readTree(BODY);
+                        String id = UUID.randomUUID().toString().replace("-", "");
+                        long start = System.nanoTime();
+                        Admission admission = admitter.admit(caller, "bench", body, id, Instant.now());
+                        admission.settle(120);
+                        nanos[i] = System.nanoTime() - start;
+                    }
+                    return null;
+                }));
+            }
+            for (var future : futures) {
+                future.get();
+            }
+        }
+        Arrays.sort(nanos);
+        return nanos;
+    }
+
+    private static ConfigurableApplicationContext gateway(String url, String user, String password, String store, String redisUri) {
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .properties("spring.config.name=admission-bench", "server.port=0", "spring.threads.virtual.enabled=true",
+                        "spring.datasource.url=" + url, "spring.datasource.username=" + user, "spring.datasource.password=" + password,
+                        "spring.datasource.hikari.maximum-pool-size=16", "logging.level.root=WARN",
+                        "platform.gateway.models[0].name=bench", "platform.gateway.models[0].endpoints[0]=http://127.0.0.1:1",
+                        "platform.gateway.admission.store=" + store, "platform.gateway.admission.redis.uri=" + redisUri)
+                .run();
+    }
+
+    /** A new tenant and key; with {@code rated} high rate limits on both, with {@code spend} a tenant spend limit and a price book. */
+    private static CallerKey caller(String url, String user, String password, boolean rated, boolean spend) throws SQLException {
+        UUID tenant = UUID.randomUUID();
+        UUID key = UUID.randomUUID();
+        try (Connection db = DriverManager.getConnection(url, user, password)) {
+            update(db, "INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "bench-" + tenant);
+            update(db, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', 'sk-bench', ?)",
+                    key, tenant, UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (rated) {
+                for (UUID scopeKey : Arrays.asList(null, key)) {
+                    update(db, "INSERT INTO limit_policy (tenant_id, api_key_id, requests_per_minute, tokens_per_minute, max_concurrent_requests)"
+                            + " VALUES (?, ?, 1000000000, 1000000000000, 1000000)", tenant, scopeKey);
+                }
+            }
+            if (spend) {
+                update(db, "UPDATE limit_policy SET monthly_spend_limit = 1000000000, monthly_spend_currency = 'CNY' WHERE tenant_id = ? AND api_key_id IS NULL", tenant);
+                UUID book = UUID.randomUUID();
+                update(db, "INSERT INTO price_book (id, name) VALUES (?, ?)", book, "bench-" + book);
+                update(db, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', '2020-01-01T00:00:00Z', ?::jsonb)",
+                        book, "{\"version\":\"v1\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"models\":{\"bench\":{\"cacheHit\":\"0.5\",\"cacheMiss\":\"2\","
+                                + "\"output\":\"8\",\"currency\":\"CNY\"}},\"schedule\":{\"timezone\":\"UTC\",\"defaultTier\":\"standard\","
+                                + "\"tiers\":[{\"name\":\"standard\",\"pricing\":{\"multiplier\":\"1\"}}]}}");
+                update(db, "UPDATE tenant SET price_book_id = ? WHERE id = ?", book, tenant);
+            }
+        }
+        return new CallerKey(key, tenant, "sk-bench", null);
+    }
+
+    private static void update(Connection db, String sql, Object... params) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static String micros(long nanos) {
+        return String.format("%.1f µs", nanos / 1000.0);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(int port) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            try {
+                new Socket("127.0.0.1", port).close();
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("redis-server (on the PATH) did not listen on port " + port + " within 10 s");
+    }
+
+    private static void execute(String url, String user, String password, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, user, password); var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
