@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An admitted request's reservations, to be ended exactly once: {@link #settle} with the engine's
- * real usage after the usage record committed, or {@link #release} when the request ends without
+ * real usage after the usage record committed (whose transaction also ended the money reservation,
+ * or will, when it is replayed from the usage spool), or {@link #release} when the request ends without
  * having run (the engine refused it or could not be reached, or the gateway failed first). Both are
  * idempotent and the first call wins, so a {@code finally} can always call {@link #release}.
  *
@@ -50,8 +51,8 @@ public final class Admission {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        if (durable != null) {
-            durable.release(requestId);
+        if (durable != null && !ran) {
+            durable.release(requestId); // a request that ran ends it with its usage record (UsageRecorder)
         }
         if (store != null) {
             try {

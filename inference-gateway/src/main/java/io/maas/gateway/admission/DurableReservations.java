@@ -31,8 +31,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * requests in flight (rows of {@code admission_reservation} within their lease) + this request's
  * worst case ({@link WorstCase}) must not exceed the limit; then the request's worst case is
  * inserted, tied to its request id, with {@code expires_at} = admission + lease. The reservation is
- * deleted only after the request's usage record committed, so at every instant a settled request is
- * counted in the ledger or in its reservation, or briefly in both, never in neither: the sum never
+ * deleted in the transaction that writes the request's usage record and ledger entry (also when that
+ * record is replayed from the usage spool after a database outage), so at every instant a settled
+ * request is counted once, in the ledger or in its reservation, never in neither: the sum never
  * undercounts, hence never lets a limit be overrun as long as each request costs at most its worst case.
  * Windows are UTC days and months of the request's completion, as the roll-up counts them.
  *

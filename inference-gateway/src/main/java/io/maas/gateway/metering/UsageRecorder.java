@@ -25,7 +25,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * request twice keeps the first record and prices it once. Called before the client is sent the
  * end of the response, so a client that saw a complete answer always has a record behind it.
  *
- * <p>In one transaction: the usage record, its priced ledger entry and the daily roll-up. The
+ * <p>In one transaction: the usage record, its priced ledger entry, the daily roll-up and the end of
+ * the request's money reservation. The
  * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
  * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
  * by default). A request the platform has no price for (no book, or the book does not price the
@@ -95,9 +96,19 @@ public class UsageRecorder {
                 return false;
             }
             ledger.write(record, price(record).orElse(null));
+            endReservation(record.requestId());
             return true;
         });
         return Boolean.TRUE.equals(written);
+    }
+
+    /**
+     * The request's money reservation (admission) ends in the transaction that makes its usage count
+     * in the ledger: spend is then counted once, never zero times, and a record waiting in the spool
+     * keeps its reservation until the replay writes it.
+     */
+    private void endReservation(String requestId) {
+        jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
     }
 
     private boolean insertRecord(UsageRecord record) {

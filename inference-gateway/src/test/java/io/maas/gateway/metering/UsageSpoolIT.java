@@ -18,7 +18,10 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** A PostgreSQL outage at settlement loses nothing: the record waits on disk and is written once it answers. */
+/**
+ * A PostgreSQL outage at settlement loses nothing: the record waits on disk, its money reservation
+ * stays held, and once PostgreSQL answers the replay writes it and ends the reservation, once.
+ */
 class UsageSpoolIT {
 
     @TempDir
@@ -37,10 +40,15 @@ class UsageSpoolIT {
         var record = new UsageRecord("spooled-" + tenant, tenant, key, "demo-moe", URI.create("http://127.0.0.1:8090"), true,
                 Usage.of(3, 9, 17, 0), Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z"), Outcome.COMPLETED);
 
+        sql.sql("INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount, reserved_at,"
+                + " expires_at) VALUES (?, ?, ?, 'demo-moe', 1000, 'CNY', 0.5, now(), now() + interval '30 minutes')")
+                .params(record.requestId(), tenant, key).update();
+
         boolean durable = recorder(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/down", "maas", "maas")).record(record);
 
         assertThat(durable).isTrue();
         assertThat(Files.readAllLines(spoolDir.resolve("pending.jsonl"))).hasSize(1);
+        assertThat(reservations(sql, record)).as("the spend stays held while the record waits").isEqualTo(1);
 
         UsageRecorder back = recorder(live);
         back.replaySpool();
@@ -51,9 +59,14 @@ class UsageSpoolIT {
                 .containsExactly("17/3/COMPLETED");
         assertThat(sql.sql("SELECT count(*) FROM usage_ledger WHERE request_id = ?").param(record.requestId()).query(Long.class).single())
                 .isEqualTo(1);
+        assertThat(reservations(sql, record)).as("counted in the ledger now, not twice").isZero();
         try (var left = Files.list(spoolDir)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    private static long reservations(JdbcClient sql, UsageRecord record) {
+        return sql.sql("SELECT count(*) FROM admission_reservation WHERE request_id = ?").param(record.requestId()).query(Long.class).single();
     }
 
     private UsageRecorder recorder(DataSource dataSource) {
