@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import org.flywaydb.core.Flyway;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -84,14 +85,15 @@ public final class AdmissionBench {
             Admitter memoryAdmitter = memory.getBean(Admitter.class);
             Admitter redisAdmitter = shared.getBean(Admitter.class);
             JsonMapper json = memory.getBean(JsonMapper.class);
+            JdbcClient jdbc = memory.getBean(JdbcClient.class);
             for (var warmUp : List.of(none, rated, spend)) {
-                measure(memoryAdmitter, json, warmUp, requests / 4, concurrency);
+                measure(memoryAdmitter, json, warmUp, requests / 4, concurrency, warmUp == spend ? jdbc : null);
             }
-            measure(redisAdmitter, json, ratedRedis, requests / 4, concurrency);
-            long[] reference = measure(memoryAdmitter, json, none, requests, concurrency);
-            long[] inProcess = measure(memoryAdmitter, json, rated, requests, concurrency);
-            long[] inRedis = measure(redisAdmitter, json, ratedRedis, requests, concurrency);
-            long[] withSpend = measure(memoryAdmitter, json, spend, requests, concurrency);
+            measure(redisAdmitter, json, ratedRedis, requests / 4, concurrency, null);
+            long[] reference = measure(memoryAdmitter, json, none, requests, concurrency, null);
+            long[] inProcess = measure(memoryAdmitter, json, rated, requests, concurrency, null);
+            long[] inRedis = measure(redisAdmitter, json, ratedRedis, requests, concurrency, null);
+            long[] withSpend = measure(memoryAdmitter, json, spend, requests, concurrency, jdbc);
             row(results, "no limits set (reference)", "-", reference, reference);
             row(results, "RPM + TPM + concurrency, tenant and key", "memory", inProcess, reference);
             row(results, "RPM + TPM + concurrency, tenant and key", "redis", inRedis, reference);
@@ -111,8 +113,13 @@ public final class AdmissionBench {
                 micros(percentile(nanos, 50) - percentile(reference, 50)), micros(percentile(nanos, 99) - percentile(reference, 99)));
     }
 
-    /** Nanoseconds of admit + settle of {@code requests} requests, {@code concurrency} at a time, sorted. */
-    private static long[] measure(Admitter admitter, JsonMapper json, CallerKey caller, int requests, int concurrency) throws Exception {
+    /**
+     * Nanoseconds of admit + settle of {@code requests} requests, {@code concurrency} at a time, sorted. With
+     * {@code reservations}, the money reservation is also ended as the gateway's usage record transaction
+     * ends it (one DELETE by request id), and that statement is timed too.
+     */
+    private static long[] measure(Admitter admitter, JsonMapper json, CallerKey caller, int requests, int concurrency,
+                                  JdbcClient reservations) throws Exception {
         long[] nanos = new long[requests];
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
@@ -125,6 +132,9 @@ public final class AdmissionBench {
                         long start = System.nanoTime();
                         Admission admission = admitter.admit(caller, "bench", body, id, Instant.now());
                         admission.settle(120);
+                        if (reservations != null) {
+                            reservations.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(id).update();
+                        }
                         nanos[i] = System.nanoTime() - start;
                     }
                     return null;
