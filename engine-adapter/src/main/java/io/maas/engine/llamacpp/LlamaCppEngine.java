@@ -292,9 +292,14 @@ public final class LlamaCppEngine implements Engine {
             cancelled = true;
         }
 
+        /**
+         * The slot is released before the caller learns of the end, so that a request following at
+         * once finds it free, with this prompt in its cache.
+         */
         @Override
         public void run() {
             int tokens = 0;
+            Piece last;
             try {
                 LlamaIterator iterator = model.generate(parameters).iterator();
                 while (iterator.hasNext()) {
@@ -311,12 +316,13 @@ public final class LlamaCppEngine implements Engine {
                         pieces.add(new Piece.Text(output.text));
                     }
                 }
-                pieces.add(new Piece.End(tokens, cancelled));
+                last = new Piece.End(tokens, cancelled);
             } catch (RuntimeException e) {
-                pieces.add(new Piece.Failure(e));
+                last = new Piece.Failure(e);
             } finally {
                 slots.release(lease, tokens > 0);
             }
+            pieces.add(last);
         }
     }
 }
