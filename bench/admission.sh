@@ -4,6 +4,7 @@
 # redis-server on the PATH) and with a spend limit reserved in PostgreSQL, in one run, on a throwaway
 # database of the local PostgreSQL (MAAS_BENCH_PG_URL / _USER / _PASSWORD, default 127.0.0.1 as maas/maas).
 set -euo pipefail
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-./mvnw -B -q -DskipTests -pl bench -am install
+JAVA_HOME=$(./platform java-home)
+export JAVA_HOME
+./mvnw -B -q -DskipTests -pl bench -am package
 exec "$JAVA_HOME/bin/java" "$@" -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.maas.bench.admission.AdmissionBench
