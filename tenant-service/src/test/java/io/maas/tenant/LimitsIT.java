@@ -2,14 +2,6 @@ package io.maas.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maas.db.testing.TestDatabase;
-import io.maas.gateway.GatewayApplication;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -17,9 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Limits through the REST API: who may read and set them, validation, audit, and a limit lowered here
@@ -30,30 +19,13 @@ class LimitsIT extends ServiceTest {
 
     static final Duration BINDS_WITHIN = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private ConfigurableApplicationContext gateway;
-    private int gatewayPort;
+    private RunningGateway gateway;
     private UUID tenant;
     private String tenantAdmin;
 
     @BeforeAll
     void startGateway() {
-        TestDatabase db = TestDatabase.get();
-        gateway = new SpringApplicationBuilder(GatewayApplication.class)
-                .properties("spring.config.name=limits-gateway", "server.port=0",
-                        "spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
-                        "spring.datasource.password=" + db.password(),
-                        "platform.gateway.models[0].name=m", "platform.gateway.models[0].endpoints[0]=http://127.0.0.1:1",
-                        "spring.autoconfigure.exclude="
-                                + "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-                                + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-                                + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-                                + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-                                + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
-                                + "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-                                + "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration")
-                .run();
-        gatewayPort = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        gateway = new RunningGateway("limits-gateway");
         tenant = tenant("limits");
         tenantAdmin = user("TENANT_ADMIN", tenant);
     }
@@ -97,7 +69,7 @@ class LimitsIT extends ServiceTest {
         var created = as(tenantAdmin).post("/api/v1/tenants/" + tenant + "/api-keys", "{\"name\":\"limited\"}").json();
         String secret = created.get("secret").asString();
         String keyId = created.get("key").get("id").asString();
-        assertThat(chat(secret)).as("no limit: the request reaches for an engine (none here)").isEqualTo(503);
+        assertThat(gateway.chat(secret)).as("no limit: the request reaches for an engine (none here)").isEqualTo(503);
 
         Instant lowered = Instant.now();
         assertThat(as(tenantAdmin).put("/api/v1/keys/" + keyId + "/limits", "{\"requestsPerMinute\":0}").status()).isEqualTo(200);
@@ -110,7 +82,7 @@ class LimitsIT extends ServiceTest {
 
     private boolean statusWithin(String secret, int status, Instant since) throws InterruptedException {
         while (Instant.now().isBefore(since.plus(BINDS_WITHIN))) {
-            if (chat(secret) == status) {
+            if (gateway.chat(secret) == status) {
                 return true;
             }
             Thread.sleep(100);
@@ -118,18 +90,4 @@ class LimitsIT extends ServiceTest {
         return false;
     }
 
-    private int chat(String secret) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":8}"))
-                .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

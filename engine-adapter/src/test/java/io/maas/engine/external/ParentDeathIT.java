@@ -34,6 +34,10 @@ class ParentDeathIT {
             }
             assertThat(started).as("the adapter started the engine process").isNotNull();
             ProcessHandle engine = ProcessHandle.of(Long.parseLong(started.group(1))).orElseThrow();
+            // started as `setpriv --pdeathsig KILL -- sleep 600`, which replaces itself with sleep a moment later
+            for (int i = 0; i < 50 && !engine.info().command().orElse("").endsWith("sleep"); i++) {
+                Thread.sleep(100);
+            }
             assertThat(engine.info().command()).hasValueSatisfying(command -> assertThat(command).endsWith("sleep"));
 
             adapter.destroyForcibly(); // SIGKILL: no shutdown hook, no supervisor stop
