@@ -4,17 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.db.testing.TestDatabase;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +19,13 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GatewayIT {
 
-    private static final ScriptedEngine engine = start();
+    private static final ScriptedEngine engine = ScriptedEngine.started();
     private static final String KEY = ApiKeySecret.generate();
     private static final String REVOKED_KEY = ApiKeySecret.generate();
     private static final String SUSPENDED_TENANT_KEY = ApiKeySecret.generate();
     private static final UUID TENANT = UUID.randomUUID();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final GatewayCalls calls = new GatewayCalls();
 
     @LocalServerPort
     int port;
@@ -58,8 +49,8 @@ class GatewayIT {
     @BeforeAll
     static void tenantsAndKeys() throws SQLException {
         UUID suspended = UUID.randomUUID();
-        sql("INSERT INTO tenant (id, name) VALUES (?, ?)", TENANT, "gateway-it-" + TENANT);
-        sql("INSERT INTO tenant (id, name, status) VALUES (?, ?, 'SUSPENDED')", suspended, "gateway-it-" + suspended);
+        TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", TENANT, "gateway-it-" + TENANT);
+        TestRows.execute("INSERT INTO tenant (id, name, status) VALUES (?, ?, 'SUSPENDED')", suspended, "gateway-it-" + suspended);
         key(TENANT, KEY, null);
         key(TENANT, REVOKED_KEY, "now() - interval '1 second'");
         key(suspended, SUSPENDED_TENANT_KEY, null);
@@ -149,7 +140,7 @@ class GatewayIT {
         assertThat(response.body()).containsSubsequence(": keep-alive", "\"reasoning_content\":\"think\"", "Hello", " there", "data: [DONE]");
         assertThat(response.body()).as("usage was not asked for").doesNotContain("\"usage\"");
         assertThat(engine.requestBodies).anyMatch(b -> b.contains("\"content\":\"ok\"") && b.contains("\"include_usage\":true"));
-        assertThat(record(requestId)).containsEntry("outcome", "COMPLETED").containsEntry("stream", "t")
+        assertThat(usageRecord(requestId)).containsEntry("outcome", "COMPLETED").containsEntry("stream", "t")
                 .containsEntry("prompt_tokens", "7").containsEntry("prompt_cache_hit_tokens", "4")
                 .containsEntry("completion_tokens", "3").containsEntry("tenant_id", TENANT.toString());
     }
@@ -169,7 +160,7 @@ class GatewayIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"content\":\"Hello there\"", "\"reasoning_content\":\"hm\"", "\"completion_tokens\":2");
-        assertThat(record(response.headers().firstValue("x-request-id").orElseThrow()))
+        assertThat(usageRecord(response.headers().firstValue("x-request-id").orElseThrow()))
                 .containsEntry("outcome", "COMPLETED").containsEntry("stream", "f").containsEntry("completion_tokens", "2");
     }
 
@@ -178,7 +169,7 @@ class GatewayIT {
         var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "break", true));
 
         assertThat(response.body()).contains("Hello", "\"code\":\"engine_error\"").doesNotContain("[DONE]");
-        assertThat(record(response.headers().firstValue("x-request-id").orElseThrow()))
+        assertThat(usageRecord(response.headers().firstValue("x-request-id").orElseThrow()))
                 .containsEntry("outcome", "ENGINE_ERROR").containsEntry("completion_tokens", "2");
     }
 
@@ -204,68 +195,25 @@ class GatewayIT {
         assertThat(none.body()).contains("\"code\":\"engine_unavailable\"");
     }
 
+    private HttpResponse<String> send(String method, String path, String key, String body) {
+        return calls.send(port, method, path, key, body);
+    }
+
+    private static Map<String, String> usageRecord(String requestId) throws SQLException {
+        return TestRows.one("SELECT * FROM usage_record WHERE request_id = ?", requestId);
+    }
+
+    private static void key(UUID tenant, String key, String revokedAt) throws SQLException {
+        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, revoked_at) VALUES (?, ?, 'k', ?, ?, "
+                + (revokedAt == null ? "NULL" : revokedAt) + ")", UUID.randomUUID(), tenant, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+    }
+
     private static String chat(String model, String content, boolean stream) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}],\"stream\":" + stream + "}";
     }
 
-    private HttpResponse<String> send(String method, String path, String key, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static Map<String, String> record(String requestId) throws SQLException {
-        try (Connection db = TestDatabase.get().connect();
-             PreparedStatement st = db.prepareStatement("SELECT * FROM usage_record WHERE request_id = ?")) {
-            st.setString(1, requestId);
-            try (ResultSet rs = st.executeQuery()) {
-                assertThat(rs.next()).as("usage record of " + requestId).isTrue();
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
-                }
-                return row;
-            }
-        }
-    }
 
-    private static void key(UUID tenant, String key, String revokedAt) throws SQLException {
-        try (Connection db = TestDatabase.get().connect();
-             PreparedStatement st = db.prepareStatement("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, revoked_at) VALUES (?, ?, 'k', ?, ?, "
-                     + (revokedAt == null ? "NULL" : revokedAt) + ")")) {
-            st.setObject(1, UUID.randomUUID());
-            st.setObject(2, tenant);
-            st.setString(3, ApiKeySecret.prefix(key));
-            st.setBytes(4, ApiKeySecret.hash(key));
-            st.executeUpdate();
-        }
-    }
 
-    private static void sql(String sql, Object... params) throws SQLException {
-        try (Connection db = TestDatabase.get().connect(); PreparedStatement st = db.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                st.setObject(i + 1, params[i]);
-            }
-            st.executeUpdate();
-        }
-    }
 
-    private static ScriptedEngine start() {
-        try {
-            return new ScriptedEngine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

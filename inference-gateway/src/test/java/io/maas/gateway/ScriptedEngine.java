@@ -52,6 +52,15 @@ final class ScriptedEngine implements AutoCloseable {
         }
     }
 
+    /** A started engine, for static fields of test classes. */
+    static ScriptedEngine started() {
+        try {
+            return new ScriptedEngine();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

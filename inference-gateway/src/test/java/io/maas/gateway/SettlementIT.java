@@ -16,12 +16,8 @@ import io.maas.pricing.StatementRounding;
 import io.maas.pricing.Tier;
 import io.maas.pricing.TierPricing;
 import io.maas.pricing.TierSchedule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,7 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SettlementIT {
 
-    private static final ScriptedEngine engine = start();
+    private static final ScriptedEngine engine = ScriptedEngine.started();
     private static final String KEY = ApiKeySecret.generate();
     private static final String FAILOVER_ONLY_KEY = ApiKeySecret.generate();
     private static final UUID TENANT = UUID.randomUUID();
@@ -59,7 +55,7 @@ class SettlementIT {
     private static final UUID BOOK = UUID.randomUUID();
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final GatewayCalls calls = new GatewayCalls();
 
     @LocalServerPort
     int port;
@@ -81,16 +77,16 @@ class SettlementIT {
 
     @BeforeAll
     static void tenantBookAndKeys() throws SQLException {
-        sql("INSERT INTO tenant (id, name, billing_mode) VALUES (?, ?, 'PREPAID')", TENANT, "settlement-" + TENANT);
-        sql("INSERT INTO price_book (id, name) VALUES (?, ?)", BOOK, "settlement-" + BOOK);
-        sql("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', ?, ?::jsonb)",
+        TestRows.execute("INSERT INTO tenant (id, name, billing_mode) VALUES (?, ?, 'PREPAID')", TENANT, "settlement-" + TENANT);
+        TestRows.execute("INSERT INTO price_book (id, name) VALUES (?, ?)", BOOK, "settlement-" + BOOK);
+        TestRows.execute("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', ?, ?::jsonb)",
                 BOOK, java.sql.Timestamp.from(Instant.parse("2020-01-01T00:00:00Z")), PricingJson.write(version("v1", "2020-01-01T00:00:00Z", "1")));
-        sql("UPDATE tenant SET price_book_id = ? WHERE id = ?", BOOK, TENANT);
-        sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
+        TestRows.execute("UPDATE tenant SET price_book_id = ? WHERE id = ?", BOOK, TENANT);
+        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
                 KEY_ID, TENANT, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
-        sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, allowed_models) VALUES (?, ?, 'f', ?, ?, ARRAY['failover'])",
+        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, allowed_models) VALUES (?, ?, 'f', ?, ?, ARRAY['failover'])",
                 UUID.randomUUID(), TENANT, ApiKeySecret.prefix(FAILOVER_ONLY_KEY), ApiKeySecret.hash(FAILOVER_ONLY_KEY));
-        sql("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES (?, ?, 'TOP_UP', 'CNY', 1, 'test')",
+        TestRows.execute("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES (?, ?, 'TOP_UP', 'CNY', 1, 'test')",
                 UUID.randomUUID(), TENANT);
     }
 
@@ -111,7 +107,7 @@ class SettlementIT {
     @Test
     void versionsSwitchMidStreamOfRequestsAtTheirInstantAndEveryRequestIsPricedExactlyOnce() throws Exception {
         Instant switchAt = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
-        sql("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 2, 'v2', ?, ?::jsonb)",
+        TestRows.execute("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 2, 'v2', ?, ?::jsonb)",
                 BOOK, java.sql.Timestamp.from(switchAt), PricingJson.write(version("v2", switchAt.toString(), "2")));
         List<String> ids = new ArrayList<>();
         while (Instant.now().isBefore(switchAt.plusSeconds(1))) {
@@ -124,7 +120,7 @@ class SettlementIT {
         int before = 0;
         int after = 0;
         for (String id : ids) {
-            Map<String, String> entry = row("SELECT * FROM usage_ledger WHERE request_id = ?", id);
+            Map<String, String> entry = TestRows.one("SELECT * FROM usage_ledger WHERE request_id = ?", id);
             boolean v2 = !rowInstant("SELECT occurred_at FROM usage_ledger WHERE request_id = ?", id).isBefore(switchAt);
             BigDecimal f = v2 ? BigDecimal.TWO : BigDecimal.ONE;
             BigDecimal expected = new BigDecimal(entry.get("cache_hit_tokens")).multiply(new BigDecimal("0.2"))
@@ -142,8 +138,8 @@ class SettlementIT {
         }
         assertThat(before).as("requests priced by v1").isPositive();
         assertThat(after).as("requests priced by v2").isPositive();
-        assertThat(row("SELECT count(*) AS n FROM usage_ledger WHERE tenant_id = ?", TENANT).get("n"))
-                .isEqualTo(row("SELECT count(*) AS n FROM usage_record WHERE tenant_id = ?", TENANT).get("n"));
+        assertThat(TestRows.one("SELECT count(*) AS n FROM usage_ledger WHERE tenant_id = ?", TENANT).get("n"))
+                .isEqualTo(TestRows.one("SELECT count(*) AS n FROM usage_record WHERE tenant_id = ?", TENANT).get("n"));
     }
 
     @Test
@@ -151,10 +147,10 @@ class SettlementIT {
         send("POST", "/v1/chat/completions", KEY, chat("scripted", false));
         send("POST", "/v1/chat/completions", KEY, chat("scripted", true));
 
-        Map<String, String> ledger = row("""
+        Map<String, String> ledger = TestRows.one("""
                 SELECT count(*) AS requests, sum(cache_hit_tokens) AS hit, sum(output_tokens) AS out, sum(amount) AS amount
                 FROM usage_ledger WHERE tenant_id = ?""", TENANT);
-        Map<String, String> daily = row("""
+        Map<String, String> daily = TestRows.one("""
                 SELECT sum(requests) AS requests, sum(cache_hit_tokens) AS hit, sum(output_tokens) AS out, sum(amount) AS amount
                 FROM usage_daily WHERE tenant_id = ?""", TENANT);
         assertThat(daily.get("requests")).isEqualTo(ledger.get("requests"));
@@ -170,7 +166,7 @@ class SettlementIT {
 
         assertThat(recorder.record(record)).isTrue();
         assertThat(recorder.record(record)).isFalse();
-        assertThat(row("SELECT count(*) AS n FROM usage_ledger WHERE request_id = ?", record.requestId())).containsEntry("n", "1");
+        assertThat(TestRows.one("SELECT count(*) AS n FROM usage_ledger WHERE request_id = ?", record.requestId())).containsEntry("n", "1");
     }
 
     @Test
@@ -190,7 +186,7 @@ class SettlementIT {
         send("POST", "/v1/chat/completions", KEY, chat("scripted", false));
 
         var response = send("GET", "/user/balance", KEY, null);
-        BigDecimal spent = new BigDecimal(row("SELECT sum(amount) AS s FROM usage_ledger WHERE tenant_id = ?", TENANT).get("s"));
+        BigDecimal spent = new BigDecimal(TestRows.one("SELECT sum(amount) AS s FROM usage_ledger WHERE tenant_id = ?", TENANT).get("s"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         String total = StatementRounding.round(BigDecimal.ONE.subtract(spent)).toPlainString();
@@ -198,24 +194,14 @@ class SettlementIT {
                 "\"granted_balance\":\"0.00\"", "\"topped_up_balance\":\"" + total + "\"");
     }
 
+    private HttpResponse<String> send(String method, String path, String key, String body) {
+        return calls.send(port, method, path, key, body);
+    }
+
     private static String chat(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\"}],\"stream\":" + stream + "}";
     }
 
-    private HttpResponse<String> send(String method, String path, String key, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + key);
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Instant rowInstant(String sql, Object param) throws SQLException {
         try (Connection db = TestDatabase.get().connect(); PreparedStatement st = db.prepareStatement(sql)) {
@@ -227,34 +213,6 @@ class SettlementIT {
         }
     }
 
-    private static Map<String, String> row(String sql, Object param) throws SQLException {
-        try (Connection db = TestDatabase.get().connect(); PreparedStatement st = db.prepareStatement(sql)) {
-            st.setObject(1, param);
-            try (ResultSet rs = st.executeQuery()) {
-                assertThat(rs.next()).as(sql + " with " + param).isTrue();
-                Map<String, String> row = new java.util.LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
-                }
-                return row;
-            }
-        }
-    }
 
-    private static void sql(String sql, Object... params) throws SQLException {
-        try (Connection db = TestDatabase.get().connect(); PreparedStatement st = db.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                st.setObject(i + 1, params[i]);
-            }
-            st.executeUpdate();
-        }
-    }
 
-    private static ScriptedEngine start() {
-        try {
-            return new ScriptedEngine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
