@@ -1,5 +1,6 @@
 package io.maas.bench.adapter;
 
+import io.maas.bench.Options;
 import io.maas.bench.Results;
 import io.maas.engine.simulated.SimulatedEngine;
 import io.maas.engine.simulated.SimulatedProperties;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +37,14 @@ public final class AdapterBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        Path jar = Path.of(require(options, "jar"));
-        List<Integer> concurrencies = Arrays.stream(options.getOrDefault("concurrency", "1,16,256").split(","))
+        Options options = new Options(args);
+        Path jar = Path.of(options.require("jar"));
+        List<Integer> concurrencies = Arrays.stream(options.get("concurrency", "1,16,256").split(","))
                 .map(Integer::parseInt).toList();
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
-        int tokens = Integer.parseInt(options.getOrDefault("tokens", "64"));
-        Duration ttft = Duration.ofMillis(Long.parseLong(options.getOrDefault("ttft-ms", "50")));
-        Duration itl = Duration.ofMillis(Long.parseLong(options.getOrDefault("itl-ms", "10")));
+        int rounds = options.getInt("rounds", 3);
+        int tokens = options.getInt("tokens", 64);
+        Duration ttft = Duration.ofMillis(options.getInt("ttft-ms", 50));
+        Duration itl = Duration.ofMillis(options.getInt("itl-ms", 10));
         int slots = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(1);
 
         SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(ttft, itl, tokens, slots), MODEL, tokens);
@@ -150,22 +150,5 @@ public final class AdapterBench {
         }
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
-    }
 
-    private static String require(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("missing --" + name);
-        }
-        return value;
-    }
 }

@@ -1,5 +1,6 @@
 package io.maas.bench.engine;
 
+import io.maas.bench.Options;
 import io.maas.bench.Results;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,17 +26,17 @@ public final class EngineBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        int requests = Integer.parseInt(options.getOrDefault("requests", "8"));
-        int maxTokens = Integer.parseInt(options.getOrDefault("max-tokens", "256"));
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
-        List<Integer> concurrencies = Arrays.stream(options.getOrDefault("concurrency", "1,2").split(",")).map(Integer::parseInt).toList();
-        String model = options.getOrDefault("model", "demo-moe");
+        Options options = new Options(args);
+        int requests = options.getInt("requests", 8);
+        int maxTokens = options.getInt("max-tokens", 256);
+        int rounds = options.getInt("rounds", 3);
+        List<Integer> concurrencies = Arrays.stream(options.get("concurrency", "1,2").split(",")).map(Integer::parseInt).toList();
+        String model = options.get("model", "demo-moe");
 
-        try (InProcessTarget inProcess = new InProcessTarget(Path.of(require(options, "model-file")))) {
+        try (InProcessTarget inProcess = new InProcessTarget(Path.of(options.require("model-file")))) {
             List<Target> targets = List.of(
-                    new HttpTarget("gateway → adapter → llama.cpp", URI.create(require(options, "gateway")), require(options, "key"), model),
-                    new HttpTarget("adapter → llama.cpp", URI.create(require(options, "engine")), null, model),
+                    new HttpTarget("gateway → adapter → llama.cpp", URI.create(options.require("gateway")), options.require("key"), model),
+                    new HttpTarget("adapter → llama.cpp", URI.create(options.require("engine")), null, model),
                     inProcess);
             var results = new Results("engine", "Demo model: gateway + adapter vs llama.cpp in-process",
                     "path", "concurrency", "requests", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "overhead vs in-process");
@@ -111,22 +112,5 @@ public final class EngineBench {
         }
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
-    }
 
-    private static String require(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("missing --" + name);
-        }
-        return value;
-    }
 }
