@@ -193,6 +193,7 @@ class GatewayIT {
 
         assertThat(none.statusCode()).isEqualTo(503);
         assertThat(none.body()).contains("\"code\":\"engine_unavailable\"");
+        assertThat(none.headers().firstValue("x-request-id")).as("a failed request can be quoted to support too").isPresent();
     }
 
     private HttpResponse<String> send(String method, String path, String key, String body) {

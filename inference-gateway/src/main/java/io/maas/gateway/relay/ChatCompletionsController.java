@@ -90,9 +90,9 @@ class ChatCompletionsController {
         }
         try {
             admission.headers().forEach(response::setHeader);
+            response.setHeader("x-request-id", requestId);
             var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
             var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, admission);
-            response.setHeader("x-request-id", requestId);
             if (stream) {
                 stream(accepted, parsed.request().includeUsage(), response);
             } else {
