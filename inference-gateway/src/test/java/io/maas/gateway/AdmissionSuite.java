@@ -212,6 +212,28 @@ abstract class AdmissionSuite {
     }
 
     @Test
+    void listingModelsCarriesTheRateLimitHeadersAndCountsAgainstNone() throws SQLException {
+        Caller rated = caller("POSTPAID", null);
+        limit(rated, true, "requests_per_minute", 5);
+        assertThat(chat(rated.secret(), "ok", false, 5).statusCode()).isEqualTo(200);
+
+        List<HttpResponse<String>> listings = new ArrayList<>();
+        for (int port : ports) {
+            listings.add(send(port, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models"))
+                    .header("Authorization", "Bearer " + rated.secret()).GET().build()));
+        }
+        if (listings.stream().anyMatch(a -> "5".equals(a.headers().firstValue("x-ratelimit-remaining-requests").orElse(null)))) {
+            return; // the calls straddled a minute boundary: the listing saw a new window
+        }
+        for (HttpResponse<String> listing : listings) {
+            assertThat(listing.statusCode()).isEqualTo(200);
+            assertThat(listing.headers().firstValue("x-ratelimit-limit-requests")).hasValue("5");
+            assertThat(listing.headers().firstValue("x-ratelimit-remaining-requests")).as("the listing itself is not counted").hasValue("4");
+            assertThat(listing.headers().firstValue("x-ratelimit-reset-requests")).isPresent();
+        }
+    }
+
+    @Test
     void aPrepaidBalanceThatCannotCoverTheWorstCaseIs402AndNeverReachesAnEngine() throws Exception {
         Caller poor = caller("PREPAID", "0.001");
 

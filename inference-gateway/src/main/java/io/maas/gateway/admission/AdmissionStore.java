@@ -60,6 +60,13 @@ public interface AdmissionStore {
     Decision acquire(Ask ask);
 
     /**
+     * What {@code scopes} have counted in the current window, counting nothing: an admitted decision
+     * whose {@code requestsUsed[i]} and {@code tokensUsed[i]} are scope i's counts (for answers that run
+     * nothing but still carry the rate-limit headers).
+     */
+    Decision peek(List<String> scopes, long nowMillis);
+
+    /**
      * Ends request {@code requestId}'s reservation: its windows keep {@code tokens} (its real usage)
      * instead of the worst case, its concurrency slots are freed; with {@code countRequest} false the
      * request is also taken out of the requests-per-minute windows (it was refused later and never ran).

@@ -108,6 +108,25 @@ public class Admitter {
         return new Admission(requestId, counters, null, headers);
     }
 
+    /**
+     * The {@code x-ratelimit-*} headers of {@code caller}'s model-independent rate limits as they stand,
+     * for answers that run nothing ({@code GET /v1/models}); empty when none is set, or when the counter
+     * store cannot say (such an answer is not refused for that).
+     */
+    public Map<String, String> headers(CallerKey caller, Instant now) {
+        List<LimitPolicy> rated = policies.of(caller.tenantId(), caller.keyId()).forModel(null).stream()
+                .filter(LimitPolicy::hasRateLimits).toList();
+        if (rated.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return RateLimitHeaders.of(rated, store.peek(rated.stream().map(LimitPolicy::scope).toList(), now.toEpochMilli()), now);
+        } catch (AdmissionStore.StoreUnavailableException e) {
+            log.debug("No rate-limit headers for key {}: {}", caller.prefix(), e.getMessage());
+            return Map.of();
+        }
+    }
+
     /** Null when failing open (the request goes on uncounted); otherwise throws 503. */
     private AdmissionStore.Decision unavailable(String requestId, AdmissionStore.StoreUnavailableException e) {
         if (properties.failOpen()) {

@@ -90,6 +90,23 @@ class MemoryAdmissionStore implements AdmissionStore {
     }
 
     @Override
+    public Decision peek(List<String> scopes, long nowMillis) {
+        long window = nowMillis / WINDOW_MILLIS;
+        long[] requestsUsed = new long[scopes.size()];
+        long[] tokensUsed = new long[scopes.size()];
+        lock.lock();
+        try {
+            for (int i = 0; i < scopes.size(); i++) {
+                requestsUsed[i] = counters.getOrDefault(requests(scopes.get(i), window), 0L);
+                tokensUsed[i] = counters.getOrDefault(tokens(scopes.get(i), window), 0L);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return Decision.admitted(requestsUsed, tokensUsed);
+    }
+
+    @Override
     public void settle(String requestId, long tokens, boolean countRequest) {
         lock.lock();
         try {

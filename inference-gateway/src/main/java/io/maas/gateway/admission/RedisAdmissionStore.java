@@ -1,6 +1,7 @@
 package io.maas.gateway.admission;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
@@ -107,6 +108,29 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
         }
         Limit limit = Limit.values()[(int) (long) (Long) answer.get(2) - 1];
         return Decision.refused(requests, tokens, (int) (long) (Long) answer.get(1), limit, (Long) answer.get(3));
+    }
+
+    @Override
+    public Decision peek(List<String> scopes, long nowMillis) {
+        long window = nowMillis / MemoryAdmissionStore.WINDOW_MILLIS;
+        String[] keys = new String[2 * scopes.size()];
+        for (int i = 0; i < scopes.size(); i++) {
+            keys[2 * i] = PREFIX + scopes.get(i) + ":r:" + window;
+            keys[2 * i + 1] = PREFIX + scopes.get(i) + ":t:" + window;
+        }
+        List<KeyValue<String, String>> values;
+        try {
+            values = connection().sync().mget(keys);
+        } catch (RedisException e) {
+            throw new StoreUnavailableException("Redis at " + where + " did not answer: " + e.getMessage(), e);
+        }
+        long[] requestsUsed = new long[scopes.size()];
+        long[] tokensUsed = new long[scopes.size()];
+        for (int i = 0; i < scopes.size(); i++) {
+            requestsUsed[i] = Long.parseLong(values.get(2 * i).getValueOrElse("0"));
+            tokensUsed[i] = Long.parseLong(values.get(2 * i + 1).getValueOrElse("0"));
+        }
+        return Decision.admitted(requestsUsed, tokensUsed);
     }
 
     @Override
