@@ -3,7 +3,6 @@ package io.maas.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.api.keys.ApiKeySecret;
-import io.maas.db.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.util.Map;
@@ -32,10 +31,7 @@ class GatewayIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabase db = TestDatabase.get();
-        registry.add("spring.datasource.url", db::jdbcUrl);
-        registry.add("spring.datasource.username", db::username);
-        registry.add("spring.datasource.password", db::password);
+        TestRows.useTestDatabase(registry);
         registry.add("platform.gateway.models[0].name", () -> "scripted");
         registry.add("platform.gateway.models[0].endpoints[0]", () -> engine.uri().toString());
         registry.add("platform.gateway.models[1].name", () -> "failover");

@@ -65,10 +65,7 @@ class SettlementIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabase db = TestDatabase.get();
-        registry.add("spring.datasource.url", db::jdbcUrl);
-        registry.add("spring.datasource.username", db::username);
-        registry.add("spring.datasource.password", db::password);
+        TestRows.useTestDatabase(registry);
         registry.add("platform.gateway.models[0].name", () -> "scripted");
         registry.add("platform.gateway.models[0].endpoints[0]", () -> engine.uri().toString());
         registry.add("platform.gateway.models[1].name", () -> "failover");

@@ -9,11 +9,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** Rows of the test database: set up with plain SQL, read back as column → text. */
+/** The test database for gateway tests: wired into a context, rows set up with plain SQL and read back as column → text. */
 final class TestRows {
 
     private TestRows() {
+    }
+
+    /** Points a Spring test context at the test database. */
+    static void useTestDatabase(DynamicPropertyRegistry registry) {
+        TestDatabase db = TestDatabase.get();
+        registry.add("spring.datasource.url", db::jdbcUrl);
+        registry.add("spring.datasource.username", db::username);
+        registry.add("spring.datasource.password", db::password);
     }
 
     static void execute(String sql, Object... params) throws SQLException {
