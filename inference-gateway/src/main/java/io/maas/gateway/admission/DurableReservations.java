@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -43,7 +45,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
  * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
  * credit limit is 429 {@code insufficient_quota}. A reservation past its lease (a crashed gateway)
- * no longer counts and is deleted by its tenant's next admission.
+ * no longer counts and is deleted by a sweep every minute.
  */
 @Component
 class DurableReservations {
@@ -86,8 +88,6 @@ class DurableReservations {
         transactions.executeWithoutResult(status -> {
             jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked")
                     .param(tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits()).query(Integer.class).single();
-            jdbc.sql("DELETE FROM admission_reservation WHERE tenant_id = ? AND expires_at <= ?")
-                    .params(tenantId, Timestamp.from(now)).update();
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             LocalDate month = today.withDayOfMonth(1);
             for (LimitPolicy policy : policies) {
@@ -108,6 +108,15 @@ class DurableReservations {
         });
     }
 
+    /**
+     * Deletes reservations past their lease (a crashed gateway's). They stopped counting when their
+     * lease ended; this only keeps the table small, away from the admissions' critical section.
+     */
+    @Scheduled(fixedDelay = 60, timeUnit = TimeUnit.SECONDS)
+    void sweepExpired() {
+        jdbc.sql("DELETE FROM admission_reservation WHERE expires_at <= ?").param(Timestamp.from(Instant.now())).update();
+    }
+
     /** Deletes the reservation of {@code requestId}; call after its usage record committed. Idempotent. */
     void release(String requestId) {
         jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
@@ -117,8 +126,7 @@ class DurableReservations {
         if (limit == null) {
             return;
         }
-        long used = settled(policy, "cache_hit_tokens + cache_miss_tokens + output_tokens", from, null).longValue()
-                + reserved(policy, "tokens", null, now).longValue();
+        long used = settledPlusReserved(policy, "cache_hit_tokens + cache_miss_tokens + output_tokens", "tokens", from, null, now).longValue();
         if (used + worst.tokens() > limit) {
             throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "The " + period + " token budget of your " + policy.describe()
                     + " is used up: " + used + " of " + limit + " tokens are used or reserved this " + (period.equals("daily") ? "day" : "month")
@@ -133,7 +141,7 @@ class DurableReservations {
             return;
         }
         String currency = policy.monthlySpendCurrency();
-        BigDecimal spent = settled(policy, "amount", month, currency).add(reserved(policy, "amount", currency, now));
+        BigDecimal spent = settledPlusReserved(policy, "amount", "amount", month, currency, now);
         if (spent.add(worst.amount()).compareTo(policy.monthlySpendLimit()) > 0) {
             LocalDate next = month.plusMonths(1);
             throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "The monthly spend limit of your " + policy.describe() + " ("
@@ -145,10 +153,15 @@ class DurableReservations {
     }
 
     private void checkBalance(UUID tenantId, LimitPolicies.Billing billing, WorstCase worst, LocalDate today, Instant now) {
-        BigDecimal balance = jdbc.sql("SELECT granted + topped_up FROM tenant_balance(?, ?, ?)")
-                .params(tenantId, worst.currency(), Date.valueOf(today)).query(BigDecimal.class).single();
-        BigDecimal reserved = jdbc.sql("SELECT COALESCE(sum(amount), 0) FROM admission_reservation WHERE tenant_id = ? AND currency = ? AND expires_at > ?")
-                .params(tenantId, worst.currency(), Timestamp.from(now)).query(BigDecimal.class).single();
+        BigDecimal[] funds = jdbc.sql("""
+                        SELECT b.granted + b.topped_up,
+                               (SELECT COALESCE(sum(amount), 0) FROM admission_reservation
+                                WHERE tenant_id = ? AND currency = ? AND expires_at > ?)
+                        FROM tenant_balance(?, ?, ?) b""")
+                .params(tenantId, worst.currency(), Timestamp.from(now), tenantId, worst.currency(), Date.valueOf(today))
+                .query((rs, row) -> new BigDecimal[] {rs.getBigDecimal(1), rs.getBigDecimal(2)}).single();
+        BigDecimal balance = funds[0];
+        BigDecimal reserved = funds[1];
         if (billing.prepaid()) {
             if (balance.subtract(reserved).compareTo(worst.amount()) < 0) {
                 throw new GatewayException(ApiError.INSUFFICIENT_BALANCE, "Insufficient Balance: your balance of " + worst.currency() + " "
@@ -165,9 +178,20 @@ class DurableReservations {
         }
     }
 
-    /** {@code expression} summed over settled usage of the policy's scope since {@code from}; amounts in {@code currency}. */
-    private BigDecimal settled(LimitPolicy policy, String expression, LocalDate from, String currency) {
+    /**
+     * {@code settledExpression} summed over settled usage of the policy's scope since {@code from}, plus
+     * {@code reservedColumn} summed over its live reservations: one statement; amounts in {@code currency}.
+     */
+    private BigDecimal settledPlusReserved(LimitPolicy policy, String settledExpression, String reservedColumn, LocalDate from,
+                                           String currency, Instant now) {
         List<Object> params = new ArrayList<>();
+        String sql = "SELECT (" + settled(policy, settledExpression, from, currency, params) + ") + ("
+                + reserved(policy, reservedColumn, currency, now, params) + ")";
+        return jdbc.sql(sql).params(params).query(BigDecimal.class).single();
+    }
+
+    /** The query of {@code expression} summed over settled usage of the policy's scope since {@code from}; adds its parameters. */
+    private static String settled(LimitPolicy policy, String expression, LocalDate from, String currency, List<Object> params) {
         params.add(policy.tenantId());
         StringBuilder sql = new StringBuilder("SELECT COALESCE(sum(" + expression + "), 0) FROM ");
         if (policy.keyId() == null) {
@@ -179,19 +203,20 @@ class DurableReservations {
             params.add(policy.keyId());
         }
         narrow(policy, currency, sql, params);
-        return jdbc.sql(sql.toString()).params(params).query(BigDecimal.class).single();
+        return sql.toString();
     }
 
-    /** {@code column} summed over the live reservations of the policy's scope; amounts in {@code currency}. */
-    private BigDecimal reserved(LimitPolicy policy, String column, String currency, Instant now) {
-        List<Object> params = new ArrayList<>(List.of(policy.tenantId(), Timestamp.from(now)));
+    /** The query of {@code column} summed over the live reservations of the policy's scope; adds its parameters. */
+    private static String reserved(LimitPolicy policy, String column, String currency, Instant now, List<Object> params) {
+        params.add(policy.tenantId());
+        params.add(Timestamp.from(now));
         StringBuilder sql = new StringBuilder("SELECT COALESCE(sum(" + column + "), 0) FROM admission_reservation WHERE tenant_id = ? AND expires_at > ?");
         if (policy.keyId() != null) {
             sql.append(" AND api_key_id = ?");
             params.add(policy.keyId());
         }
         narrow(policy, currency, sql, params);
-        return jdbc.sql(sql.toString()).params(params).query(BigDecimal.class).single();
+        return sql.toString();
     }
 
     private static void narrow(LimitPolicy policy, String currency, StringBuilder sql, List<Object> params) {
