@@ -41,7 +41,7 @@ final class Platform {
         TestDatabase db = TestDatabase.get();
         Process engineProcess = start("engine-adapter", System.getProperty("maas.engine.jar"), enginePort, List.of(
                 "--platform.engine.cache-dir=" + Path.of("target", "models").toAbsolutePath(),
-                "--platform.engine.context-size=8192",
+                "--platform.engine.context-size=16384",
                 "--platform.engine.parallel=2"));
         awaitHealth("engine-adapter", engine, engineProcess);
         Process gatewayProcess = start("inference-gateway", System.getProperty("maas.gateway.jar"), gatewayPort, List.of(
