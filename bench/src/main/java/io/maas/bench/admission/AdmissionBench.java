@@ -1,5 +1,6 @@
 package io.maas.bench.admission;
 
+import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
 import io.maas.gateway.admission.Admission;
@@ -14,8 +15,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,22 +52,14 @@ public final class AdmissionBench {
     public static void main(String[] args) throws Exception {
         int requests = Integer.getInteger("requests", 16_000);
         int concurrency = Integer.getInteger("concurrency", 64);
-        String server = env("MAAS_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
-        String user = env("MAAS_BENCH_PG_USER", "maas");
-        String password = env("MAAS_BENCH_PG_PASSWORD", "maas");
-        String name = "maas_bench_admission_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
-        String url = server + name;
-        execute(server + "postgres", user, password, "CREATE DATABASE " + name);
         int redisPort = freePort();
         Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
+        try (BenchDatabase db = new BenchDatabase("admission")) {
             awaitPort(redisPort);
-            Flyway.configure().dataSource(url, user, password).load().migrate();
-            run(url, user, password, "redis://127.0.0.1:" + redisPort, requests, concurrency);
+            run(db.url(), db.user(), db.password(), "redis://127.0.0.1:" + redisPort, requests, concurrency);
         } finally {
             redis.destroy();
-            execute(server + "postgres", user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
     }
 
@@ -221,14 +211,5 @@ public final class AdmissionBench {
         throw new IllegalStateException("redis-server (on the PATH) did not listen on port " + port + " within 10 s");
     }
 
-    private static void execute(String url, String user, String password, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, user, password); var statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 }

@@ -3,6 +3,7 @@ package io.maas.bench.ledger;
 import com.zaxxer.hikari.HikariDataSource;
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.Usage;
+import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
 import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.TenantPriceBooks;
@@ -20,12 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -63,17 +60,8 @@ public final class LedgerBench {
         long records = Long.getLong("records", 10_000_000);
         int ingest = Integer.getInteger("ingest", 20_000);
         int threads = Integer.getInteger("threads", 16);
-        String server = env("MAAS_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
-        String user = env("MAAS_BENCH_PG_USER", "maas");
-        String password = env("MAAS_BENCH_PG_PASSWORD", "maas");
-        String name = "maas_bench_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
-        String url = server + name;
-        execute(server + "postgres", user, password, "CREATE DATABASE " + name);
-        try {
-            Flyway.configure().dataSource(url, user, password).load().migrate();
-            run(url, user, password, records, ingest, threads);
-        } finally {
-            execute(server + "postgres", user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        try (BenchDatabase db = new BenchDatabase("ledger")) {
+            run(db.url(), db.user(), db.password(), records, ingest, threads);
         }
     }
 
@@ -260,14 +248,5 @@ public final class LedgerBench {
         return ms[runs / 2];
     }
 
-    private static void execute(String url, String user, String password, String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(url, user, password); var statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 }
