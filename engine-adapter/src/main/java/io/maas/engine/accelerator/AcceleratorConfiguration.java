@@ -1,5 +1,6 @@
 package io.maas.engine.accelerator;
 
+import io.maas.accelerators.DeviceInventory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,5 +1,7 @@
 package io.maas.engine.accelerator;
 
+import io.maas.accelerators.NodeDevices;
+import io.maas.accelerators.DeviceInventory;
 import io.maas.api.openai.ApiError;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

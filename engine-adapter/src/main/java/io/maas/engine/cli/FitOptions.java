@@ -1,7 +1,7 @@
 package io.maas.engine.cli;
 
-import io.maas.engine.fit.FitReport;
-import io.maas.engine.fit.FitRequest;
+import io.maas.accelerators.fit.FitReport;
+import io.maas.accelerators.fit.FitRequest;
 import java.util.List;
 import java.util.Locale;
 

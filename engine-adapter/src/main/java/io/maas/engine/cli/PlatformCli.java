@@ -1,11 +1,11 @@
 package io.maas.engine.cli;
 
 import io.maas.api.accelerator.AcceleratorProviders;
-import io.maas.engine.accelerator.DeviceInventory;
-import io.maas.engine.accelerator.NodeDevices;
-import io.maas.engine.fit.FitCalculator;
-import io.maas.engine.fit.FitReport;
-import io.maas.engine.fit.FitRequestException;
+import io.maas.accelerators.DeviceInventory;
+import io.maas.accelerators.NodeDevices;
+import io.maas.accelerators.fit.FitCalculator;
+import io.maas.accelerators.fit.FitReport;
+import io.maas.accelerators.fit.FitRequestException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;

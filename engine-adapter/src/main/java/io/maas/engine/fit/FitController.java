@@ -1,5 +1,11 @@
 package io.maas.engine.fit;
 
+import io.maas.accelerators.fit.AcceleratorSpec;
+import io.maas.accelerators.fit.ModelSpec;
+import io.maas.accelerators.fit.FitRequestException;
+import io.maas.accelerators.fit.FitRequest;
+import io.maas.accelerators.fit.FitReport;
+import io.maas.accelerators.fit.FitCalculator;
 import io.maas.api.accelerator.AcceleratorProviders;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ErrorResponse;

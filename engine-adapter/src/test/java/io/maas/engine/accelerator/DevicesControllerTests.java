@@ -1,5 +1,6 @@
 package io.maas.engine.accelerator;
 
+import io.maas.accelerators.DeviceInventory;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;

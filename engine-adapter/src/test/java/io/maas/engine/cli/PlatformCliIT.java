@@ -2,7 +2,7 @@ package io.maas.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maas.engine.accelerator.Fixtures;
+import io.maas.accelerators.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.api.accelerator.AcceleratorProviders;
 import io.maas.api.accelerator.ToolOutput;
-import io.maas.engine.accelerator.DeviceInventory;
-import io.maas.engine.accelerator.Fixtures;
-import io.maas.engine.accelerator.Fixtures.FakeTools;
+import io.maas.accelerators.DeviceInventory;
+import io.maas.accelerators.Fixtures;
+import io.maas.accelerators.Fixtures.FakeTools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,16 @@
+package io.maas.accelerators.fit;
+
+/**
+ * A question to the fit calculator: a preset {@code model} or a {@code modelSpec}, a precision and an
+ * accelerator; optionally a device count to check and the context one sequence must hold.
+ *
+ * @param model         preset id ({@code deepseek-v3}, {@code deepseek-r1}, {@code deepseek-v2-lite}); ignored when modelSpec is given
+ * @param modelSpec     the model described in full
+ * @param precision     weight precision ({@code fp8}, {@code bf16}, {@code w8a8}/{@code int8}, …)
+ * @param accelerator   catalog id ({@code h100}, {@code h200}, {@code 910b}, {@code p800})
+ * @param devices       the device count to check; null = the minimum
+ * @param contextLength tokens one sequence must be able to hold; null = the model's full context
+ */
+public record FitRequest(String model, ModelSpec modelSpec, String precision, String accelerator, Integer devices,
+        Integer contextLength) {
+}
