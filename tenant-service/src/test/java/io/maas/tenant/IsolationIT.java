@@ -34,6 +34,7 @@ class IsolationIT extends ServiceTest {
             new String[] {"PUT", "/api/v1/tenants/{B}/billing", "{\"billingMode\":\"PREPAID\"}"},
             new String[] {"GET", "/api/v1/tenants/{B}/users", null},
             new String[] {"POST", "/api/v1/tenants/{B}/users/{USER}/disable", null},
+            new String[] {"PUT", "/api/v1/tenants/{B}/users/{USER}/password", "{\"newPassword\":\"an-intruders-password\"}"},
             new String[] {"POST", "/api/v1/users", "{\"username\":\"intruder-{RANDOM}\",\"password\":\"a-long-test-password\",\"role\":\"DEVELOPER\",\"tenantId\":\"{B}\"}"},
             new String[] {"GET", "/api/v1/tenants/{B}/api-keys", null},
             new String[] {"POST", "/api/v1/tenants/{B}/api-keys", "{\"name\":\"intruder\"}"},

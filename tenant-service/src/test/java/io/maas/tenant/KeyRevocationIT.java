@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * End to end: a key issued and revoked through tenant-service's REST API stops working at a real
  * gateway (started here on the same database, with its default 3 s key cache) within 5 seconds;
- * so does a key at its expiry instant.
+ * so does a key at its expiry instant, and every key of a person who is disabled.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyRevocationIT extends ServiceTest {
@@ -61,6 +61,22 @@ class KeyRevocationIT extends ServiceTest {
             Thread.sleep(50);
         }
         assertThat(refusedWithin(secret, expiresAt)).as("refused within %s of expiry", LIMIT).isTrue();
+    }
+
+    @Test
+    void theKeysOfADisabledPersonStopWorkingAtTheGatewayWithinFiveSeconds() throws InterruptedException {
+        String leaving = user("DEVELOPER", tenant);
+        String secret = as(leaving).post("/api/v1/tenants/" + tenant + "/api-keys", "{\"name\":\"leaving\"}").json()
+                .get("secret").asString();
+        assertThat(gateway.models(secret)).isEqualTo(200);
+        String id = admin().get("/api/v1/tenants/" + tenant + "/users").json().valueStream()
+                .filter(person -> person.get("username").asString().equals(leaving)).findFirst().orElseThrow()
+                .get("id").asString();
+
+        Instant disabledAt = Instant.now();
+        assertThat(admin().post("/api/v1/tenants/" + tenant + "/users/" + id + "/disable", null).status()).isEqualTo(200);
+
+        assertThat(refusedWithin(secret, disabledAt)).as("refused within %s of disabling its owner", LIMIT).isTrue();
     }
 
     /** Polls the gateway every 100 ms while it accepts the key, to at most {@link #LIMIT} after {@code since}. */

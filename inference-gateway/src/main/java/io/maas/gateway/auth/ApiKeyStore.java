@@ -14,7 +14,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ApiKeyStore {
 
-    /** A key row joined with its tenant's status; {@code allowedModels} null: every model. */
+    /**
+     * A key row joined with its tenant's status; {@code allowedModels} null: every model. A key whose
+     * owner was disabled counts as revoked from that instant.
+     */
     record StoredKey(UUID id, UUID tenantId, String prefix, String tenantStatus, Instant expiresAt, Instant revokedAt,
                      Set<String> allowedModels) {
     }
@@ -27,8 +30,9 @@ class ApiKeyStore {
 
     Optional<StoredKey> findByHash(byte[] hash) {
         return jdbc.sql("""
-                        SELECT k.id, k.tenant_id, k.prefix, t.status AS tenant_status, k.expires_at, k.revoked_at, k.allowed_models
-                        FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+                        SELECT k.id, k.tenant_id, k.prefix, t.status AS tenant_status, k.expires_at,
+                               LEAST(k.revoked_at, u.disabled_at) AS revoked_at, k.allowed_models
+                        FROM api_key k JOIN tenant t ON t.id = k.tenant_id LEFT JOIN app_user u ON u.id = k.owner_id
                         WHERE k.secret_hash = ?""")
                 .param(hash)
                 .query((rs, row) -> new StoredKey(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),

@@ -11,6 +11,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,13 +20,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Spring's delegating encoder, so stored hashes name their algorithm and can be upgraded). CSRF
  * protection applies to session (cookie) requests only; a request carrying an Authorization header
  * cannot be forged by another site. Authorization per role and tenant is decided in the features,
- * with {@link Caller}.
+ * with {@link Caller}. A session ends as soon as its account is disabled or its password changes
+ * ({@link SessionAccountFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JsonMapper json) {
+    SecurityFilterChain api(HttpSecurity http, JsonMapper json, AccountCheck accounts) {
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/health", "/health/**", "/actuator/health/**", "/v3/api-docs/**", "/v3/api-docs",
                                 "/swagger-ui/**", "/swagger-ui.html", "/error", "/login").permitAll()
@@ -38,7 +40,8 @@ class SecurityConfiguration {
                 .formLogin(form -> form.defaultSuccessUrl("/swagger-ui.html"))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
                         write(json, response, HttpStatus.FORBIDDEN, "Your role may not do this.")))
-                .csrf(csrf -> csrf.ignoringRequestMatchers(request -> request.getHeader("Authorization") != null));
+                .csrf(csrf -> csrf.ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
+                .addFilterBefore(new SessionAccountFilter(accounts, json), AuthorizationFilter.class);
         return http.build();
     }
 
@@ -52,7 +55,7 @@ class SecurityConfiguration {
         return Clock.systemUTC();
     }
 
-    private static void write(JsonMapper json, HttpServletResponse response, HttpStatus status, String detail)
+    static void write(JsonMapper json, HttpServletResponse response, HttpStatus status, String detail)
             throws java.io.IOException {
         ProblemDetail problem = ProblemDetails.problem(status, detail);
         response.setStatus(status.value());

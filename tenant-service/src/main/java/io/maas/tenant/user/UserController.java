@@ -12,14 +12,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * People. {@code GET /api/v1/users/me}: anyone. {@code POST /api/v1/users}: platform roles by
- * {@code PLATFORM_ADMIN}, tenant roles by {@code PLATFORM_ADMIN} or that tenant's {@code TENANT_ADMIN}.
- * {@code /api/v1/tenants/{id}/users}: {@code PLATFORM_ADMIN}, the tenant's {@code TENANT_ADMIN}.
+ * People. {@code GET /api/v1/users/me} and {@code PUT /api/v1/users/me/password} (with the current
+ * password): anyone. {@code POST /api/v1/users}: platform roles by {@code PLATFORM_ADMIN}, tenant roles by
+ * {@code PLATFORM_ADMIN} or that tenant's {@code TENANT_ADMIN}. {@code /api/v1/users/{id}/…} (platform
+ * users: disable, password): {@code PLATFORM_ADMIN}. {@code /api/v1/tenants/{id}/users/…}:
+ * {@code PLATFORM_ADMIN}, the tenant's {@code TENANT_ADMIN}.
  */
 @RestController
 class UserController {
@@ -29,6 +32,13 @@ class UserController {
                       @NotNull @Size(min = 12, max = 128, message = "must be 12 to 128 characters") String password,
                       @NotNull Role role,
                       UUID tenantId) {
+    }
+
+    record ChangePassword(@NotNull String currentPassword,
+                          @NotNull @Size(min = 12, max = 128, message = "must be 12 to 128 characters") String newPassword) {
+    }
+
+    record ResetPassword(@NotNull @Size(min = 12, max = 128, message = "must be 12 to 128 characters") String newPassword) {
     }
 
     private final Users users;
@@ -61,5 +71,28 @@ class UserController {
     @PostMapping("/api/v1/tenants/{tenantId}/users/{userId}/disable")
     UserView disable(@PathVariable UUID tenantId, @PathVariable UUID userId) {
         return users.disable(tenantId, userId);
+    }
+
+    @PostMapping("/api/v1/users/{userId}/disable")
+    UserView disablePlatformUser(@PathVariable UUID userId) {
+        return users.disable(null, userId);
+    }
+
+    @PutMapping("/api/v1/users/me/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void changeOwnPassword(@Valid @RequestBody ChangePassword request) {
+        users.changeOwnPassword(request.currentPassword(), request.newPassword());
+    }
+
+    @PutMapping("/api/v1/users/{userId}/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void resetPlatformUserPassword(@PathVariable UUID userId, @Valid @RequestBody ResetPassword request) {
+        users.resetPassword(null, userId, request.newPassword());
+    }
+
+    @PutMapping("/api/v1/tenants/{tenantId}/users/{userId}/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void resetPassword(@PathVariable UUID tenantId, @PathVariable UUID userId, @Valid @RequestBody ResetPassword request) {
+        users.resetPassword(tenantId, userId, request.newPassword());
     }
 }

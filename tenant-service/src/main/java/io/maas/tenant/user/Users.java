@@ -8,8 +8,9 @@ import io.maas.tenant.system.Role;
 import io.maas.tenant.tenant.Tenants;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -23,11 +24,11 @@ class Users {
 
     private final UserRepository users;
     private final Tenants tenants;
-    private final PasswordEncoder passwords;
+    private final Passwords passwords;
     private final AuditLog audit;
     private final Clock clock;
 
-    Users(UserRepository users, Tenants tenants, PasswordEncoder passwords, AuditLog audit, Clock clock) {
+    Users(UserRepository users, Tenants tenants, Passwords passwords, AuditLog audit, Clock clock) {
         this.users = users;
         this.tenants = tenants;
         this.passwords = passwords;
@@ -54,7 +55,7 @@ class Users {
         if (users.findByUsername(username).isPresent()) {
             throw ApiException.conflict("The username '" + username + "' is taken; choose another.");
         }
-        AppUser user = users.save(new AppUser(username, passwords.encode(password), role, tenantId, clock.instant()));
+        AppUser user = users.save(new AppUser(username, passwords.hash("password", password), role, tenantId, clock.instant()));
         UserView after = UserView.of(user);
         audit.record("user.create", tenantId, "user/" + user.id(), null, after);
         return after;
@@ -75,15 +76,19 @@ class Users {
         return users.findByTenantIdIsNullOrderByUsername().stream().map(UserView::of).toList();
     }
 
+    /**
+     * Disables a person: {@code tenantId} null for a platform user (by a {@code PLATFORM_ADMIN}), else one
+     * of that tenant's (by a {@code PLATFORM_ADMIN} or its {@code TENANT_ADMIN}). Their sessions end at once
+     * and the gateways refuse their API keys within their key cache time. Nobody disables themselves, and
+     * the last active {@code PLATFORM_ADMIN} cannot be disabled: the active admins are locked while this is
+     * decided, so two admins disabling each other cannot both succeed.
+     */
     @Transactional
     UserView disable(UUID tenantId, UUID userId) {
-        Caller caller = CurrentCaller.get();
-        caller.requireTenant(tenantId);
-        caller.require(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
-        AppUser user = users.findById(userId).filter(u -> tenantId.equals(u.tenantId()))
-                .orElseThrow(() -> ApiException.notFound("user", userId));
-        if (user.id().equals(caller.userId())) {
-            throw ApiException.conflict("You cannot disable yourself; ask another administrator.");
+        AppUser user = managed(tenantId, userId, "You cannot disable yourself; ask another administrator.");
+        if (user.role() == Role.PLATFORM_ADMIN && user.disabledAt() == null
+                && users.lockActive(Role.PLATFORM_ADMIN).size() <= 1) {
+            throw ApiException.conflict("'" + user.username() + "' is the last active PLATFORM_ADMIN; create another one first.");
         }
         UserView before = UserView.of(user);
         if (user.disabledAt() == null) {
@@ -92,6 +97,42 @@ class Users {
         UserView after = UserView.of(user);
         audit.record("user.disable", tenantId, "user/" + userId, before, after);
         return after;
+    }
+
+    /** The caller's own password, given the current one. Every session of the caller ends, this one too. */
+    @Transactional
+    void changeOwnPassword(String currentPassword, String newPassword) {
+        AppUser user = users.findById(CurrentCaller.get().userId()).orElseThrow();
+        if (!passwords.matches(currentPassword, user.passwordHash())) {
+            throw ApiException.badRequest("currentPassword is not your current password.");
+        }
+        user.changePassword(passwords.hash("newPassword", newPassword));
+        audit.record("user.password", user.tenantId(), "user/" + user.id(), null, Map.of("by", "self"));
+    }
+
+    /** An administrator sets someone else's password (as {@link #disable}); that person's sessions end. */
+    @Transactional
+    void resetPassword(UUID tenantId, UUID userId, String newPassword) {
+        AppUser user = managed(tenantId, userId, "Change your own password at /api/v1/users/me/password, with your current one.");
+        user.changePassword(passwords.hash("newPassword", newPassword));
+        audit.record("user.password", tenantId, "user/" + userId, null, Map.of("by", "administrator"));
+    }
+
+    /** A person the caller administers, never the caller: 404 when not visible, 403 for a role that may not. */
+    private AppUser managed(UUID tenantId, UUID userId, String notYourself) {
+        Caller caller = CurrentCaller.get();
+        if (tenantId == null) {
+            caller.require(Role.PLATFORM_ADMIN);
+        } else {
+            caller.requireTenant(tenantId);
+            caller.require(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        }
+        AppUser user = users.findById(userId).filter(u -> Objects.equals(tenantId, u.tenantId()))
+                .orElseThrow(() -> ApiException.notFound("user", userId));
+        if (user.id().equals(caller.userId())) {
+            throw ApiException.conflict(notYourself);
+        }
+        return user;
     }
 
     UserView me() {
