@@ -1,5 +1,6 @@
 package io.maas.gateway;
 
+import io.maas.api.engine.EngineSecret;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -24,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
  * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
+ * @param engineSecret sent to every engine adapter ({@code PLATFORM_GATEWAY_ENGINE_SECRET}, the adapters' {@code PLATFORM_ENGINE_SECRET})
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -35,9 +37,11 @@ public record GatewayProperties(
         @DefaultValue("10m") Duration engineResponseTimeout,
         @DefaultValue("3s") Duration receiptWait,
         @DefaultValue @Valid Bootstrap bootstrap,
-        @DefaultValue("usage-spool") Path usageSpoolDir) {
+        @DefaultValue("usage-spool") Path usageSpoolDir,
+        EngineSecret engineSecret) {
 
     public GatewayProperties {
+        engineSecret = engineSecret == null ? EngineSecret.NONE : engineSecret;
         if (models.isEmpty()) {
             models = List.of(new ModelRoute("demo-moe", List.of(URI.create("http://127.0.0.1:8090")), "maas"));
         }

@@ -65,7 +65,8 @@ class DisconnectIT {
     }
 
     private String receipt(String requestId) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(platform.engine.resolve("/engine/requests/" + requestId + "?waitMs=3000")).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(platform.engine.resolve("/engine/requests/" + requestId + "?waitMs=3000"))
+                        .header("Authorization", "Bearer " + platform.engineSecret).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The platform as {@code ./platform up} runs it: the engine adapter (llama.cpp with the generated
@@ -29,6 +30,8 @@ final class Platform {
     final URI engine;
     final URI gateway;
     final String apiKey = ApiKeySecret.generate();
+    /** What the gateway sends the engine adapter; anyone without it is refused (401). */
+    final String engineSecret = ApiKeySecret.generate();
     private final Path logs;
 
     private Platform() throws IOException {
@@ -39,12 +42,14 @@ final class Platform {
         engine = URI.create("http://127.0.0.1:" + enginePort);
         gateway = URI.create("http://127.0.0.1:" + gatewayPort);
         TestDatabase db = TestDatabase.get();
-        Process engineProcess = start("engine-adapter", System.getProperty("maas.engine.jar"), enginePort, List.of(
+        Process engineProcess = start("engine-adapter", System.getProperty("maas.engine.jar"), enginePort,
+                Map.of("PLATFORM_ENGINE_SECRET", engineSecret), List.of(
                 "--platform.engine.cache-dir=" + Path.of("target", "models").toAbsolutePath(),
                 "--platform.engine.context-size=16384",
                 "--platform.engine.parallel=2"));
         awaitHealth("engine-adapter", engine, engineProcess);
-        Process gatewayProcess = start("inference-gateway", System.getProperty("maas.gateway.jar"), gatewayPort, List.of(
+        Process gatewayProcess = start("inference-gateway", System.getProperty("maas.gateway.jar"), gatewayPort,
+                Map.of("PLATFORM_GATEWAY_ENGINE_SECRET", engineSecret), List.of(
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password(),
@@ -71,7 +76,7 @@ final class Platform {
         return gateway + "/v1";
     }
 
-    private Process start(String name, String jar, int port, List<String> args) throws IOException {
+    private Process start(String name, String jar, int port, Map<String, String> environment, List<String> args) throws IOException {
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("Runnable jar of " + name + " not found at " + jar + "; run the build through Maven (mvn verify)");
         }
@@ -79,7 +84,9 @@ final class Platform {
                 ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-jar", jar, "--server.port=" + port));
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
+        var builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile())
                 .start();

@@ -63,6 +63,9 @@ class PlatformScriptIT {
                     .build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(ready.get("engine") + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(direct.statusCode()).as("the engine adapter answers only its gateway").isEqualTo(401);
             assertThat(answer.body()).contains("\"completion_tokens\":");
             assertThat(ready.get("model")).isEqualTo("demo-moe");
             assertThat(services).hasSizeGreaterThanOrEqualTo(4);

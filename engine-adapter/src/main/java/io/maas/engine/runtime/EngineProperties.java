@@ -1,5 +1,6 @@
 package io.maas.engine.runtime;
 
+import io.maas.api.engine.EngineSecret;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -28,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param nativeLog        let llama.cpp log to stderr (noisy: several lines per request)
  * @param banByteTokens    never sample byte-fallback tokens (always on for the demo model)
  * @param drainGrace       on shutdown, how long requests in flight may take to finish while new ones get 503
+ * @param secret           the secret the gateway sends ({@code PLATFORM_ENGINE_SECRET}); every call but {@code /health}
+ *                         must carry it. Unset, the adapter only starts bound to a loopback address
  */
 @Validated
 @ConfigurationProperties("platform.engine")
@@ -43,7 +46,12 @@ public record EngineProperties(
         @DefaultValue("false") boolean nativeLog,
         @DefaultValue("false") boolean banByteTokens,
         @DefaultValue("30s") @NotNull Duration drainGrace,
-        @DefaultValue @Valid @NotNull Receipts receipts) {
+        @DefaultValue @Valid @NotNull Receipts receipts,
+        EngineSecret secret) {
+
+    public EngineProperties {
+        secret = secret == null ? EngineSecret.NONE : secret;
+    }
 
     /**
      * @param maxEntries receipts kept at most; the oldest go first

@@ -1,5 +1,6 @@
 package io.maas.gateway.relay;
 
+import io.maas.api.engine.EngineSecret;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ErrorResponse;
 import io.maas.api.openai.Usage;
@@ -44,6 +45,7 @@ class EngineClient {
     private final HttpClient http;
     private final JsonMapper json;
     private final Duration responseTimeout;
+    private final EngineSecret engineSecret;
 
     EngineClient(GatewayProperties properties, JsonMapper json) {
         this.http = HttpClient.newBuilder()
@@ -52,11 +54,19 @@ class EngineClient {
                 .build();
         this.json = json;
         this.responseTimeout = properties.engineResponseTimeout();
+        this.engineSecret = properties.engineSecret();
+    }
+
+    /** Every call to an engine carries the gateway's secret. */
+    private HttpRequest.Builder toEngine(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        engineSecret.authorization().ifPresent(value -> request.header(EngineSecret.HEADER, value));
+        return request;
     }
 
     EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body) {
         for (URI endpoint : route.endpoints()) {
-            HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/v1/chat/completions"))
+            HttpRequest request = toEngine(endpoint.resolve("/v1/chat/completions"))
                     .timeout(responseTimeout)
                     .header("Content-Type", "application/json")
                     .header(REQUEST_ID_HEADER, requestId)
@@ -95,7 +105,7 @@ class EngineClient {
      * finish; empty when the engine cannot say (it is gone, or forgot the request).
      */
     Optional<Usage> finalUsage(URI endpoint, String requestId, Duration wait) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/engine/requests/" + requestId + "?waitMs=" + wait.toMillis()))
+        HttpRequest request = toEngine(endpoint.resolve("/engine/requests/" + requestId + "?waitMs=" + wait.toMillis()))
                 .timeout(wait.plusSeconds(2))
                 .GET()
                 .build();
