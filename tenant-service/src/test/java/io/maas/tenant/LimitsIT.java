@@ -80,6 +80,50 @@ class LimitsIT extends ServiceTest {
         assertThat(statusWithin(secret, 503, lifted)).as("admitted again within %s", BINDS_WITHIN).isTrue();
     }
 
+    @Test
+    void thePlatformsLimitsAreALayerATenantAdminCanTightenButNeitherLoosenNorRemove() throws InterruptedException {
+        var created = as(tenantAdmin).post("/api/v1/tenants/" + tenant + "/api-keys", "{\"name\":\"layered\"}").json();
+        String secret = created.get("secret").asString();
+        String limits = "/api/v1/keys/" + created.get("key").get("id").asString() + "/limits";
+
+        assertThat(admin().put(limits, "{\"requestsPerMinute\":0,\"dailyTokens\":1000}").status()).isEqualTo(200);
+        var removed = as(tenantAdmin).put(limits, "{}");
+        var loosened = as(tenantAdmin).put(limits, "{\"requestsPerMinute\":100}");
+        var tightened = as(tenantAdmin).put(limits, "{\"dailyTokens\":500,\"monthlyTokens\":9000}");
+
+        assertThat(removed.status()).isEqualTo(200);
+        assertThat(removed.json().get("requestsPerMinute").asLong()).as("the platform's layer stays").isZero();
+        assertThat(loosened.status()).isEqualTo(400);
+        assertThat(loosened.body()).contains("requestsPerMinute", "only tighten");
+        assertThat(tightened.status()).as(tightened.body()).isEqualTo(200);
+        var read = admin().get(limits).json();
+        assertThat(read.get("requestsPerMinute").asLong()).isZero();
+        assertThat(read.get("dailyTokens").asLong()).isEqualTo(500);
+        assertThat(read.get("monthlyTokens").asLong()).isEqualTo(9000);
+        assertThat(read.get("layers").get("platform").get("dailyTokens").asLong()).isEqualTo(1000);
+        assertThat(read.get("layers").get("tenant").get("dailyTokens").asLong()).isEqualTo(500);
+        Thread.sleep(BINDS_WITHIN.toMillis());
+        assertThat(gateway.chat(secret)).as("the platform's limit binds after the tenant's changes").isEqualTo(429);
+
+        Instant lifted = Instant.now();
+        assertThat(admin().put(limits, "{}").status()).isEqualTo(200);
+        assertThat(admin().get(limits).json().get("dailyTokens").asLong()).as("the tenant's own layer stays").isEqualTo(500);
+        assertThat(statusWithin(secret, 503, lifted)).as("admitted within %s", BINDS_WITHIN).isTrue();
+    }
+
+    @Test
+    void aTenantsTighterLayerBindsTheGatewayWithinFiveSeconds() throws InterruptedException {
+        var created = as(tenantAdmin).post("/api/v1/tenants/" + tenant + "/api-keys", "{\"name\":\"both-layers\"}").json();
+        String secret = created.get("secret").asString();
+        String limits = "/api/v1/keys/" + created.get("key").get("id").asString() + "/limits";
+        assertThat(admin().put(limits, "{\"requestsPerMinute\":1000}").status()).isEqualTo(200);
+
+        Instant tightened = Instant.now();
+        assertThat(as(tenantAdmin).put(limits, "{\"requestsPerMinute\":0}").status()).isEqualTo(200);
+
+        assertThat(statusWithin(secret, 429, tightened)).as("429 within %s of the tenant's change", BINDS_WITHIN).isTrue();
+    }
+
     private boolean statusWithin(String secret, int status, Instant since) throws InterruptedException {
         while (Instant.now().isBefore(since.plus(BINDS_WITHIN))) {
             if (gateway.chat(secret) == status) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The limits that bind a request: the policies of its tenant and its key, those for every model and
- * those for the requested one, plus how the tenant pays. Read from PostgreSQL and trusted for
+ * those for the requested one, plus how the tenant pays. A scope's two layers (the platform's and the
+ * tenant's own) become one policy with the tighter of each limit. Read from PostgreSQL and trusted for
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
  * every replica within that time.
  */
@@ -71,17 +73,22 @@ class LimitPolicies {
     }
 
     private Applicable load(UUID tenantId, UUID keyId) {
-        List<LimitPolicy> policies = jdbc.sql("""
+        List<LimitPolicy> rows = jdbc.sql("""
                         SELECT tenant_id, api_key_id, model, requests_per_minute, tokens_per_minute, max_concurrent_requests,
                                daily_tokens, monthly_tokens, monthly_spend_limit, monthly_spend_currency
                         FROM limit_policy
-                        WHERE tenant_id = ? AND (api_key_id IS NULL OR api_key_id = ?)""")
+                        WHERE tenant_id = ? AND (api_key_id IS NULL OR api_key_id = ?)
+                        ORDER BY layer""")
                 .params(tenantId, keyId)
                 .query((rs, row) -> new LimitPolicy(rs.getObject("tenant_id", UUID.class), rs.getObject("api_key_id", UUID.class),
                         rs.getString("model"), rs.getObject("requests_per_minute", Long.class), rs.getObject("tokens_per_minute", Long.class),
                         rs.getObject("max_concurrent_requests", Long.class), rs.getObject("daily_tokens", Long.class),
                         rs.getObject("monthly_tokens", Long.class), rs.getBigDecimal("monthly_spend_limit"), rs.getString("monthly_spend_currency")))
                 .list();
+        // the platform's and the tenant's layer of one scope bind as one policy (one set of counters): the tighter of each limit
+        Map<String, LimitPolicy> byScope = new LinkedHashMap<>();
+        rows.forEach(policy -> byScope.merge(policy.scope(), policy, LimitPolicy::tighter));
+        List<LimitPolicy> policies = List.copyOf(byScope.values());
         Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
                 .param(tenantId)
                 .query((rs, row) -> new Billing(rs.getString("billing_mode"), rs.getBigDecimal("credit_limit")))
