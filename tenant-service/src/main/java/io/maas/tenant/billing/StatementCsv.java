@@ -1,6 +1,7 @@
 package io.maas.tenant.billing;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A statement as CSV (RFC 4180, header row, comma separated, amounts as plain decimals, text
@@ -9,10 +10,17 @@ import java.util.List;
  * {@code record} is {@code usage} (exact line amounts), {@code grant}, {@code top-up},
  * {@code total-usage-exact}, {@code total-usage}, {@code total-grants} or {@code total-top-ups}
  * (the last three rounded half-even to 0.01). Parsing it back gives the statement's numbers.
+ *
+ * <p>Spreadsheets run a cell that starts with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a
+ * carriage return as a formula, and text such as a model name is chosen by others: such a cell gets a
+ * leading {@code '} (OWASP's advice), which spreadsheets show as text. Numbers ({@code -1.5}) are left
+ * as they are, so they still parse back as numbers.
  */
 final class StatementCsv {
 
     static final String HEADER = "record,model,tier,token_class,currency,requests,tokens,amount,date,expires_on";
+    private static final Pattern FORMULA_START = Pattern.compile("[=+\\-@\t\r]");
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
     private StatementCsv() {
     }
@@ -40,7 +48,8 @@ final class StatementCsv {
         out.append(String.join(",", List.of(cells).stream().map(StatementCsv::quote).toList())).append("\r\n");
     }
 
-    private static String quote(String cell) {
+    private static String quote(String value) {
+        String cell = FORMULA_START.matcher(value).lookingAt() && !NUMBER.matcher(value).matches() ? "'" + value : value;
         if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
             return '"' + cell.replace("\"", "\"\"") + '"';
         }
