@@ -7,10 +7,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * Vendor tool outputs from {@code src/test/resources/accelerators/} (copied from
@@ -30,6 +36,41 @@ public final class Fixtures {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The warnings {@code source} logs (System.Logger, which writes to java.util.logging here) while this is open. */
+    public static final class Warnings extends Handler implements AutoCloseable {
+        private final Logger logger;
+        private final List<String> messages = new CopyOnWriteArrayList<>();
+
+        private Warnings(Logger logger) {
+            this.logger = logger;
+            logger.addHandler(this);
+        }
+
+        public static Warnings of(Class<?> source) {
+            return new Warnings(Logger.getLogger(source.getName()));
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                messages.add(MessageFormat.format(record.getMessage(), record.getParameters()));
+            }
+        }
+
+        public List<String> messages() {
+            return List.copyOf(messages);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
         }
     }
 

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * <p>Rules: the device index is the Device / Phy-ID column where the layout has one, else the NPU id
  * (one chip per NPU). Memory is HBM where there is an HBM column, else Memory-Usage; npu-smi's MB are
  * MiB. Health OK/Warning/Alarm/Critical map to OK/WARNING/CRITICAL/CRITICAL, other words to UNKNOWN.
- * The process table after the devices is not read.
+ * A chip that reports its memory as {@code NA} is listed as CRITICAL with unknown memory (0), with a
+ * warning, rather than failing the node or showing another memory as its HBM; a memory value that is
+ * simply absent (output cut short) is still an error. The process table after the devices is not read.
  */
 final class NpuSmiInfo {
 
@@ -34,6 +36,9 @@ final class NpuSmiInfo {
     private static final Pattern USAGE = Pattern.compile("(\\d+)\\s*/\\s*(\\d+)");
     private static final Pattern FIRST_ROW = Pattern.compile("(\\d+)\\s+(\\S.*)");
     private static final Pattern SECOND_ROW = Pattern.compile("(\\d+)(?:\\s+(\\d+))?");
+    /** How npu-smi marks a value a chip does not report. */
+    private static final Pattern NOT_REPORTED = Pattern.compile("(?<![A-Za-z/])(NA|N/A)(?![A-Za-z/])");
+    private static final System.Logger LOG = System.getLogger(NpuSmiInfo.class.getName());
 
     private NpuSmiInfo() {
     }
@@ -114,15 +119,26 @@ final class NpuSmiInfo {
                 .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))})
                 .toList();
         int expectedPairs = hasHbm ? 2 : 1;
+        if (pairs.size() < expectedPairs && usage.length > 1 && NOT_REPORTED.matcher(usage[1]).find()) {
+            String chipName = "NPU " + npu.group(1) + (hasChipIndex ? " device " + chip.group(2) : "");
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1} reports its {2} as NA; it is listed as CRITICAL with unknown memory",
+                    TOOL, chipName, hasHbm ? "HBM usage" : "memory usage");
+            return device(npu, chip, second, hasChipIndex, usage[0], 0, null, DeviceHealth.CRITICAL, line, lineNumber);
+        }
         if (pairs.size() != expectedPairs) {
             throw DiscoveryException.unreadable(TOOL, lineNumber, line, "AICore(%) followed by " + expectedPairs
                     + (hasHbm ? " used / total pairs (memory, HBM)" : " used / total pair (memory)"));
         }
         long[] memory = pairs.getLast();
+        return device(npu, chip, second, hasChipIndex, usage[0], memory[1], memory[0], health(first[1]), line, lineNumber);
+    }
+
+    private static Device device(Matcher npu, Matcher chip, List<String> second, boolean hasChipIndex, String aiCore,
+            long memoryTotal, Long memoryUsed, DeviceHealth health, String line, int lineNumber) {
         int index = Integer.parseInt(hasChipIndex ? chip.group(2) : npu.group(1));
         try {
-            return new Device("ascend", index, npu.group(2).strip(), memory[1], memory[0], percent(usage[0]),
-                    PciBusId.normalize(second.get(1)), health(first[1]));
+            return new Device("ascend", index, npu.group(2).strip(), memoryTotal, memoryUsed, percent(aiCore),
+                    PciBusId.normalize(second.get(1)), health);
         } catch (IllegalArgumentException e) {
             throw DiscoveryException.unreadable(TOOL, lineNumber, line, e.getMessage());
         }

@@ -23,6 +23,8 @@ import java.util.Set;
  */
 public final class KunlunProvider implements AcceleratorProvider {
 
+    private static final System.Logger LOG = System.getLogger(KunlunProvider.class.getName());
+
     private static final String ENGINE = "vllm-kunlun";
 
     @Override
@@ -48,7 +50,10 @@ public final class KunlunProvider implements AcceleratorProvider {
                 throw tableProblem;
             }
             try {
-                return XpuSmiQuery.parse(query.get().stdoutOrThrow(XpuSmiTable.TOOL));
+                List<Device> devices = XpuSmiQuery.parse(query.get().stdoutOrThrow(XpuSmiTable.TOOL));
+                LOG.log(System.Logger.Level.WARNING, "{0}: the table could not be read ({1}); the XPUs were read from xpu-smi -q, "
+                        + "which reports no health", XpuSmiTable.TOOL, tableProblem.getMessage());
+                return devices;
             } catch (DiscoveryException queryProblem) {
                 DiscoveryException both = new DiscoveryException(XpuSmiTable.TOOL, "neither the table nor xpu-smi -q could be read. "
                         + "Table: " + tableProblem.getMessage() + ". Query: " + queryProblem.getMessage());

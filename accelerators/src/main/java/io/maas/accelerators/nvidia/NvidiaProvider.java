@@ -15,12 +15,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** NVIDIA GPUs: {@code nvidia-smi}, {@code CUDA_VISIBLE_DEVICES}, {@code nvidia.com/gpu}, vLLM. */
 public final class NvidiaProvider implements AcceleratorProvider {
 
+    /** Fields every driver answers. */
+    static final List<String> BASE_FIELDS = List.of("index", "name", "memory.total", "memory.used", "utilization.gpu", "pci.bus_id");
+    /** What discovery asks for: the base fields, and those a driver may not know. */
     static final List<String> QUERY_FIELDS = List.of("index", "name", "memory.total", "memory.used", "utilization.gpu",
             "pci.bus_id", "ecc.errors.uncorrected.volatile.total");
+
+    private static final System.Logger LOG = System.getLogger(NvidiaProvider.class.getName());
+    /** nvidia-smi's answer (exit code 2, on stdout) when the driver does not know a field: the whole query fails. */
+    private static final Pattern UNKNOWN_FIELD = Pattern.compile("Field \"([^\"]+)\" is not a valid field to query");
 
     /** Name fragments of GPUs with FP8 tensor cores: Hopper, Ada Lovelace, Blackwell. */
     private static final List<String> FP8_FAMILIES = List.of("H100", "H200", "H800", "H20", "GH200", "B100", "B200", "B300",
@@ -33,14 +42,39 @@ public final class NvidiaProvider implements AcceleratorProvider {
         return "nvidia";
     }
 
+    /**
+     * Asks for {@link #QUERY_FIELDS}. A driver that does not know one of them (older drivers lack some
+     * counters) fails the whole query; then the GPUs are read again with the {@link #BASE_FIELDS} every
+     * driver has, and a warning names what this node's devices are reported without.
+     */
     @Override
     public List<Device> discover(ToolRunner tools) {
-        Optional<ToolOutput> run = tools.run(NvidiaSmiCsv.TOOL,
-                List.of("--query-gpu=" + String.join(",", QUERY_FIELDS), "--format=csv"));
+        List<String> fields = QUERY_FIELDS;
+        Optional<ToolOutput> run = query(tools, fields);
+        Optional<String> unknown = run.flatMap(NvidiaProvider::unknownField);
+        if (unknown.isPresent()) {
+            fields = BASE_FIELDS;
+            run = query(tools, fields);
+            List<String> missing = QUERY_FIELDS.stream().filter(field -> !BASE_FIELDS.contains(field)).toList();
+            LOG.log(System.Logger.Level.WARNING, "{0}: this driver does not know the field \"{1}\"; the GPUs are reported without {2}",
+                    NvidiaSmiCsv.TOOL, unknown.get(), String.join(", ", missing));
+        }
         if (run.isEmpty() || run.get().stdout().contains("No devices were found")) {
             return List.of();
         }
-        return NvidiaSmiCsv.parse(run.get().stdoutOrThrow(NvidiaSmiCsv.TOOL), QUERY_FIELDS);
+        return NvidiaSmiCsv.parse(run.get().stdoutOrThrow(NvidiaSmiCsv.TOOL), fields);
+    }
+
+    private static Optional<ToolOutput> query(ToolRunner tools, List<String> fields) {
+        return tools.run(NvidiaSmiCsv.TOOL, List.of("--query-gpu=" + String.join(",", fields), "--format=csv"));
+    }
+
+    private static Optional<String> unknownField(ToolOutput run) {
+        if (run.exitCode() == 0) {
+            return Optional.empty();
+        }
+        Matcher field = UNKNOWN_FIELD.matcher(run.stdout() + run.stderr());
+        return field.find() ? Optional.of(field.group(1)) : Optional.empty();
     }
 
     @Override

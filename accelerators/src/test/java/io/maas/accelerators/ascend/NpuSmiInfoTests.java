@@ -2,6 +2,7 @@ package io.maas.accelerators.ascend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.maas.api.accelerator.Device;
 import io.maas.api.accelerator.DeviceHealth;
@@ -98,6 +99,20 @@ class NpuSmiInfoTests {
                 .isInstanceOf(DiscoveryException.class)
                 .hasMessageContaining("cannot read line 8")
                 .hasMessageContaining("2 used / total pairs (memory, HBM)");
+    }
+
+    @Test
+    void aChipThatReportsItsHbmAsNaIsCriticalWithUnknownMemoryAndTheOthersAreRead() {
+        List<Device> devices;
+        List<String> warnings;
+        try (var log = Fixtures.Warnings.of(NpuSmiInfo.class)) {
+            devices = NpuSmiInfo.parse(Fixtures.read("npu-smi-info-910b-hbm-na.txt"));
+            warnings = log.messages();
+        }
+
+        assertThat(devices).extracting(Device::index, Device::memoryTotalMiB, Device::health).containsExactly(
+                tuple(0, 32768L, DeviceHealth.OK), tuple(1, 0L, DeviceHealth.CRITICAL), tuple(2, 32768L, DeviceHealth.OK));
+        assertThat(warnings).singleElement().asString().contains("npu-smi: NPU 1 reports its HBM usage as NA");
     }
 
     @Test

@@ -33,8 +33,12 @@ class KunlunProviderTests {
                 "xpu-smi", ToolOutput.success("XPU-SMI 6.0 -- new layout\nXPU 0: P800 OAM, 98304 MiB\n"),
                 "xpu-smi -q", ToolOutput.success(Fixtures.read("xpu-smi-q-p800x2.txt"))));
 
-        assertThat(provider.discover(tools)).extracting(Device::index, Device::memoryUsedMiB)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 40960L), org.assertj.core.groups.Tuple.tuple(1, 0L));
+        try (var log = Fixtures.Warnings.of(KunlunProvider.class)) {
+            assertThat(provider.discover(tools)).extracting(Device::index, Device::memoryUsedMiB)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 40960L), org.assertj.core.groups.Tuple.tuple(1, 0L));
+            assertThat(log.messages()).as("what is missing is reported").singleElement().asString()
+                    .contains("xpu-smi: the table could not be read", "reports no health");
+        }
         assertThat(tools.calls()).containsExactly("xpu-smi", "xpu-smi -q");
     }
 

@@ -2,8 +2,10 @@ package io.maas.accelerators.nvidia;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.maas.api.accelerator.Device;
+import io.maas.api.accelerator.DeviceHealth;
 import io.maas.api.accelerator.DiscoveryException;
 import io.maas.api.accelerator.EngineLaunchSpec;
 import io.maas.api.accelerator.LaunchCommand;
@@ -52,6 +54,37 @@ class NvidiaProviderTests {
         assertThatThrownBy(() -> provider.discover(tools))
                 .isInstanceOf(DiscoveryException.class)
                 .hasMessageStartingWith("nvidia-smi: exited with code 9: NVIDIA-SMI has failed because it couldn't communicate");
+    }
+
+    @Test
+    void aDriverThatLacksAQueriedFieldIsAskedForTheFieldsEveryDriverHasAndTheGapIsReported() {
+        String base = "nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,pci.bus_id --format=csv";
+        FakeTools tools = new FakeTools(Map.of(
+                QUERY, new ToolOutput(2, Fixtures.read("nvidia-smi-query-unknown-field.txt"), ""),
+                base, ToolOutput.success(Fixtures.read("nvidia-smi-query-base-fields.csv"))));
+        List<Device> devices;
+        List<String> warnings;
+        try (var log = Fixtures.Warnings.of(NvidiaProvider.class)) {
+            devices = provider.discover(tools);
+            warnings = log.messages();
+        }
+
+        assertThat(tools.calls()).containsExactly(QUERY, base);
+        assertThat(devices).extracting(Device::index, Device::memoryTotalMiB, Device::memoryUsedMiB, Device::utilizationPercent, Device::health)
+                .containsExactly(tuple(0, 32768L, 0L, 0, DeviceHealth.OK), tuple(1, 32768L, 1024L, 37, DeviceHealth.OK));
+        assertThat(warnings).singleElement().asString()
+                .contains("does not know the field \"ecc.errors.uncorrected.volatile.total\"", "reported without ecc.errors");
+    }
+
+    @Test
+    void aBaseQueryThatFailsTooIsAnError() {
+        String base = "nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu,pci.bus_id --format=csv";
+        FakeTools tools = new FakeTools(Map.of(
+                QUERY, new ToolOutput(2, Fixtures.read("nvidia-smi-query-unknown-field.txt"), ""),
+                base, new ToolOutput(2, "Field \"pci.bus_id\" is not a valid field to query.\n", "")));
+
+        assertThatThrownBy(() -> provider.discover(tools)).isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("exited with code 2: Field \"pci.bus_id\"");
     }
 
     @Test
