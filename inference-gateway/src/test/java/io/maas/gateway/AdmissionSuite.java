@@ -125,7 +125,7 @@ abstract class AdmissionSuite {
     void limit(Caller caller, boolean key, String column, Object value) throws SQLException {
         sql("INSERT INTO limit_policy (tenant_id, api_key_id, " + column + (column.equals("monthly_spend_limit") ? ", monthly_spend_currency" : "")
                 + ") VALUES (?, ?, ?" + (column.equals("monthly_spend_limit") ? ", 'CNY'" : "") + ")"
-                + " ON CONFLICT (tenant_id, api_key_id, model) DO UPDATE SET " + column + " = EXCLUDED." + column,
+                + " ON CONFLICT (tenant_id, api_key_id, model, layer) DO UPDATE SET " + column + " = EXCLUDED." + column,
                 caller.tenantId(), key ? caller.keyId() : null, value);
     }
 
