@@ -2,7 +2,15 @@ package io.maas.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maas.db.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -62,6 +70,49 @@ class AccountsIT extends ServiceTest {
 
         assertThat(as(finance).get("/api/v1/users/me").status()).isEqualTo(401);
         assertThat(as(otherAdmin).get("/api/v1/users/me").status()).isEqualTo(401);
+    }
+
+    /**
+     * Two admins disabling each other at once must not leave the platform without one. Here the other
+     * disable is a transaction that has disabled every active platform admin but the target and not yet
+     * committed: the request waits for it, then finds the target the last one.
+     */
+    @Test
+    void theLastActivePlatformAdminCannotBeDisabledEvenByARacingRequest() throws Exception {
+        String caller = user("PLATFORM_ADMIN", null);
+        String target = user("PLATFORM_ADMIN", null);
+        UUID targetId = id(target);
+        try (Connection racing = TestDatabase.get().connect()) {
+            racing.setAutoCommit(false);
+            List<UUID> disabled = new ArrayList<>();
+            try (PreparedStatement others = racing.prepareStatement("UPDATE app_user SET disabled_at = now() "
+                    + "WHERE role = 'PLATFORM_ADMIN' AND disabled_at IS NULL AND id <> ? RETURNING id")) {
+                others.setObject(1, targetId);
+                try (ResultSet rows = others.executeQuery()) {
+                    while (rows.next()) {
+                        disabled.add(rows.getObject(1, UUID.class));
+                    }
+                }
+            }
+            try {
+                var request = CompletableFuture.supplyAsync(() -> as(caller).post("/api/v1/users/" + targetId + "/disable", null));
+                Thread.sleep(1500);
+                racing.commit();
+
+                var answer = request.get(30, TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.body()).isEqualTo(409);
+                assertThat(answer.body()).contains("last active PLATFORM_ADMIN");
+            } finally {
+                try (PreparedStatement restore = racing.prepareStatement("UPDATE app_user SET disabled_at = NULL WHERE id = ANY (?)")) {
+                    restore.setArray(1, racing.createArrayOf("uuid", disabled.toArray()));
+                    restore.executeUpdate();
+                }
+                racing.commit();
+            }
+        }
+        assertThat(admin().get("/api/v1/users").json().valueStream()
+                .filter(person -> person.get("username").asString().equals(target)).findFirst().orElseThrow()
+                .get("disabledAt").isNull()).isTrue();
     }
 
     @Test
