@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplate;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -115,6 +116,16 @@ class ManifestsIT {
                 assertThat(own.getCapabilities().getDrop()).as(where + " capabilities.drop").contains("ALL");
                 assertThat(container.getResources().getRequests()).as(where + " requests").containsKeys("cpu", "memory");
                 assertThat(container.getResources().getLimits()).as(where + " memory limit").containsKey("memory");
+            });
+        });
+        // what the provisioner starts engine pods from: it adds the container's read-only root and requests itself
+        assertThat(of(overlay, PodTemplate.class)).isNotEmpty().allSatisfy(template -> {
+            PodSecurityContext pod = template.getTemplate().getSpec().getSecurityContext();
+            assertThat(pod.getRunAsNonRoot()).isTrue();
+            assertThat(pod.getRunAsUser()).isPositive();
+            assertThat(template.getTemplate().getSpec().getContainers()).allSatisfy(container -> {
+                assertThat(container.getSecurityContext()).isNull();
+                assertThat(container.getVolumeMounts()).allSatisfy(mount -> assertThat(mount.getReadOnly()).isTrue());
             });
         });
     }
@@ -232,7 +243,7 @@ class ManifestsIT {
         }
         Set<String> manage = Set.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection");
         assertThat(granted).isEqualTo(Map.of("apps/deployments", manage, "leaderworkerset.x-k8s.io/leaderworkersets", manage,
-                "/services", manage, "/pods", Set.of("get", "list", "watch", "delete")));
+                "/services", manage, "/pods", Set.of("get", "list", "watch", "delete"), "/podtemplates", Set.of("get")));
         List<PolicyRule> clusterRules = of(overlay, ClusterRole.class).flatMap(r -> r.getRules().stream()).toList();
         assertThat(clusterRules).singleElement().satisfies(rule -> {
             assertThat(rule.getResources()).containsExactly("nodes");

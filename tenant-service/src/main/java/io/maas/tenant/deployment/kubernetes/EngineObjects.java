@@ -96,12 +96,14 @@ final class EngineObjects {
     /**
      * The {@code Deployment} or {@code LeaderWorkerSet} that runs the replicas.
      *
+     * @param vendor the pod the operator wants for this vendor (the {@code maas-engine-<vendor>} PodTemplate), or an
+     *               empty one; see {@link #podSpec} for how it is merged
      * @throws IllegalArgumentException when the spec cannot run on Kubernetes as asked; the message says what to change
      */
-    HasMetadata workload(DeploymentSpec spec) {
+    HasMetadata workload(DeploymentSpec spec, PodSpec vendor) {
         checkName(spec.name());
         if (spec.nodesPerReplica() > 1) {
-            return leaderWorkerSet(spec);
+            return leaderWorkerSet(spec, vendor);
         }
         return new DeploymentBuilder()
                 .withMetadata(metadata(spec, spec.name()))
@@ -112,7 +114,7 @@ final class EngineObjects {
                 .withNewStrategy().withType("RollingUpdate")
                 .withNewRollingUpdate().withMaxSurge(new IntOrString(0)).withMaxUnavailable(new IntOrString(1)).endRollingUpdate()
                 .endStrategy()
-                .withTemplate(podTemplate(spec, SERVING, servingContainer(spec, List.of())))
+                .withTemplate(podTemplate(spec, SERVING, servingContainer(spec, List.of()), vendor))
                 .endSpec()
                 .build();
     }
@@ -134,7 +136,7 @@ final class EngineObjects {
         return spec.name() + "-http";
     }
 
-    private GenericKubernetesResource leaderWorkerSet(DeploymentSpec spec) {
+    private GenericKubernetesResource leaderWorkerSet(DeploymentSpec spec, PodSpec vendor) {
         int devicesPerNode = devicesPerPod(spec);
         if (spec.tensorParallelSize() != devicesPerNode) {
             throw new IllegalArgumentException("a replica over " + spec.nodesPerReplica() + " nodes runs one data-parallel rank per node, "
@@ -159,8 +161,8 @@ final class EngineObjects {
         template.put("size", spec.nodesPerReplica());
         // a group is one engine: when one of its pods restarts, the others cannot continue without it
         template.put("restartPolicy", "RecreateGroupOnPodRestart");
-        template.put("leaderTemplate", serialization.convertValue(podTemplate(spec, SERVING, leader), Map.class));
-        template.put("workerTemplate", serialization.convertValue(podTemplate(spec, WORKER, workerContainer), Map.class));
+        template.put("leaderTemplate", serialization.convertValue(podTemplate(spec, SERVING, leader, vendor), Map.class));
+        template.put("workerTemplate", serialization.convertValue(podTemplate(spec, WORKER, workerContainer, vendor), Map.class));
         Map<String, Object> lwsSpec = new LinkedHashMap<>();
         lwsSpec.put("replicas", spec.replicas());
         lwsSpec.put("startupPolicy", "LeaderCreated");
@@ -195,29 +197,41 @@ final class EngineObjects {
         return labels;
     }
 
-    private PodTemplateSpec podTemplate(DeploymentSpec spec, String component, Container container) {
+    private PodTemplateSpec podTemplate(DeploymentSpec spec, String component, Container container, PodSpec vendor) {
         Map<String, String> labels = labels(spec);
         labels.put(COMPONENT_LABEL, component);
         return new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(podSpec(spec, container))
+                .withSpec(podSpec(spec, container, vendor))
                 .build();
     }
 
-    private PodSpec podSpec(DeploymentSpec spec, Container container) {
+    /**
+     * The pod: the vendor's pod as the operator wrote it (host paths for drivers, priority, affinity, pull secrets,
+     * sidecars), with what the provisioner owns set over it: service account and token, grace period, the
+     * {@code engine} container (the vendor's {@code engine} container adds its env, its volume mounts and, when it has
+     * one, its security context), our volumes, node selector and toleration added; the pod security context is ours
+     * unless the vendor's pod has one.
+     */
+    private PodSpec podSpec(DeploymentSpec spec, Container engine, PodSpec vendor) {
         KubernetesProperties.Pods pods = properties.pods();
-        KubernetesPlacement placement = placement(spec);
-        PodSpecBuilder pod = new PodSpecBuilder()
+        Container vendorEngine = vendor.getContainers().stream().filter(c -> "engine".equals(c.getName())).findFirst()
+                .orElseGet(Container::new);
+        ContainerBuilder merged = new ContainerBuilder(engine)
+                .addAllToEnv(vendorEngine.getEnv())
+                .addAllToVolumeMounts(vendorEngine.getVolumeMounts());
+        if (vendorEngine.getSecurityContext() != null) {
+            merged.withSecurityContext(vendorEngine.getSecurityContext());
+        }
+        List<Container> containers = new ArrayList<>(List.of(merged.build()));
+        vendor.getContainers().stream().filter(c -> !"engine".equals(c.getName())).forEach(containers::add);
+        PodSpecBuilder pod = new PodSpecBuilder(vendor)
                 .withServiceAccountName(properties.serviceAccount())
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds(pods.preStopDelay().toSeconds() + pods.drainGrace().toSeconds() + STOP_SECONDS)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true).withRunAsUser(pods.runAsUser()).withRunAsGroup(pods.runAsUser()).withFsGroup(pods.runAsUser())
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .endSecurityContext()
-                .withContainers(container)
-                .withVolumes(
+                .withContainers(containers)
+                .addToVolumes(
                         new VolumeBuilder().withName("models")
                                 .withNewPersistentVolumeClaim().withClaimName(properties.models().claim()).withReadOnly(true).endPersistentVolumeClaim()
                                 .build(),
@@ -225,13 +239,19 @@ final class EngineObjects {
                                 .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(pods.sharedMemory())).endEmptyDir()
                                 .build(),
                         new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-        if (!accelerated(spec)) {
-            return pod.build();
+        if (vendor.getSecurityContext() == null) {
+            pod.withNewSecurityContext()
+                    .withRunAsNonRoot(true).withRunAsUser(pods.runAsUser()).withRunAsGroup(pods.runAsUser()).withFsGroup(pods.runAsUser())
+                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                    .endSecurityContext();
         }
-        return pod.withNodeSelector(new TreeMap<>(placement.nodeSelector()))
-                .withTolerations(new TolerationBuilder().withKey(placement.resourceName()).withOperator("Exists")
-                        .withEffect("NoSchedule").build())
-                .build();
+        if (accelerated(spec)) {
+            KubernetesPlacement placement = placement(spec);
+            pod.addToNodeSelector(new TreeMap<>(placement.nodeSelector()))
+                    .addToTolerations(new TolerationBuilder().withKey(placement.resourceName()).withOperator("Exists")
+                            .withEffect("NoSchedule").build());
+        }
+        return pod.build();
     }
 
     /**

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplate;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,7 +27,8 @@ import java.util.Objects;
 /**
  * The {@code kubernetes} target: per deployment a {@code Deployment} (a replica per pod) or a {@code LeaderWorkerSet}
  * (a replica over several nodes) and a Service, in {@code platform.deployments.kubernetes.namespace}; see
- * {@link EngineObjects} for what they contain.
+ * {@link EngineObjects} for what they contain. An operator shapes the pods of one vendor with a PodTemplate
+ * {@code maas-engine-<vendor>} in that namespace (driver mounts, priority, affinity), read at every write.
  *
  * <p>Rules:
  * <ul>
@@ -40,6 +43,7 @@ import java.util.Objects;
 public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
 
     private static final String BY_DEPLOYMENT = "deployment";
+    static final String VENDOR_TEMPLATE_PREFIX = "maas-engine-";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -71,7 +75,7 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
      */
     @Override
     public void apply(DeploymentSpec spec) {
-        HasMetadata workload = objects.workload(spec);
+        HasMetadata workload = objects.workload(spec, vendorPod(spec.vendor()));
         Service service = objects.service(spec);
         if (workload instanceof Deployment deployment) {
             leaderWorkerSets().withLabel(EngineObjects.DEPLOYMENT_LABEL, spec.id().toString()).delete();
@@ -117,6 +121,13 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
             pods.stop();
             pods = null;
         }
+    }
+
+    /** The operator's {@code maas-engine-<vendor>} PodTemplate in the engines' namespace, or an empty pod. */
+    private PodSpec vendorPod(String vendor) {
+        PodTemplate template = client.resources(PodTemplate.class).inNamespace(namespace).withName(VENDOR_TEMPLATE_PREFIX + vendor).get();
+        return template == null || template.getTemplate() == null || template.getTemplate().getSpec() == null ? new PodSpec()
+                : template.getTemplate().getSpec();
     }
 
     private <T extends HasMetadata> void write(Resource<T> resource, T desired) {

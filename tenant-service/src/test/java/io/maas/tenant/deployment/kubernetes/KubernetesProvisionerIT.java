@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplate;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,6 +27,8 @@ import io.maas.tenant.deployment.provision.DeploymentSpec;
 import io.maas.tenant.deployment.provision.ReplicaObservation;
 import io.maas.tenant.deployment.provision.ReplicaObservation.Phase;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -107,7 +110,10 @@ class KubernetesProvisionerIT {
     }
 
     @Test
-    void ascendReplicasAskForAscend910OnAtlas800A2NodesWithVllmAscendsQuantization() throws Exception {
+    void ascendReplicasAskForAscend910OnAtlas800A2NodesWithVllmAscendsQuantizationAndTheDriverOfTheAscendPodTemplate() throws Exception {
+        try (InputStream templates = Files.newInputStream(Path.of("../k8s/base/engine-templates.yaml"))) {
+            client.resources(PodTemplate.class).resource(client.getKubernetesSerialization().unmarshal(templates, PodTemplate.class)).create();
+        }
         provisioner.apply(ASCEND);
 
         Deployment deployment = deployment(ASCEND);
@@ -120,6 +126,12 @@ class KubernetesProvisionerIT {
         assertThat(command(engine)).isEqualTo("vllm serve /models/DeepSeek-R1-Distill-Llama-70B-W8A8 --served-model-name deepseek-r1-70b "
                 + "--host 127.0.0.1 --port 8000 --tensor-parallel-size 4 --max-model-len 32768 --quantization ascend");
         assertThat(deployment.getMetadata().getLabels()).doesNotContainKey("maas.io/tenant");
+        // from the maas-engine-ascend PodTemplate of k8s/: the host's driver, and the HwHiAiUser group to open the NPUs
+        assertThat(pod.getSecurityContext().getSupplementalGroups()).containsExactly(1000L);
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).contains("ascend-driver", "models", "dshm", "tmp");
+        assertThat(engine.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/usr/local/Ascend/driver", "/models");
+        assertThat(engine.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(pod.getServiceAccountName()).isEqualTo("maas-engine");
 
         EngineSpecs.assertGolden("ascend-910b-w8a8", yaml(deployment, service(ASCEND)));
     }
