@@ -125,7 +125,7 @@ final class EngineObjects {
         return new ServiceBuilder()
                 .withMetadata(metadata(spec, serviceName(spec)))
                 .withNewSpec()
-                .withSelector(Map.of(DEPLOYMENT_LABEL, spec.id().toString(), COMPONENT_LABEL, SERVING))
+                .withSelector(new TreeMap<>(Map.of(DEPLOYMENT_LABEL, spec.id().toString(), COMPONENT_LABEL, SERVING)))
                 .addNewPort().withName("http").withPort(ADAPTER_PORT).withTargetPort(new IntOrString("http")).endPort()
                 .endSpec()
                 .build();

@@ -1,7 +1,6 @@
 package io.maas.tenant.deployment.kubernetes;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -11,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.maas.api.accelerator.AcceleratorProviders;
@@ -23,6 +21,9 @@ import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The {@code kubernetes} target: per deployment a {@code Deployment} (a replica per pod) or a {@code LeaderWorkerSet}
@@ -33,7 +34,8 @@ import java.util.Objects;
  * <p>Rules:
  * <ul>
  *   <li>{@link #apply} writes an object only when the generation it carries differs from the spec's: applying the
- *       same generation again makes no API write (and no rollout), whatever the configuration says meanwhile.</li>
+ *       same generation again makes no API write (and no rollout), whatever the configuration or the vendor's pod
+ *       template says meanwhile; they take effect with the deployment's next change.</li>
  *   <li>Replicas are read from an informer over the engine pods of this namespace (one watch for all deployments),
  *       by the {@link EngineObjects#DEPLOYMENT_LABEL} label; until it has synced, from a list call.</li>
  *   <li>Everything it creates carries that label; {@link #delete} removes by it, so objects of an earlier
@@ -77,14 +79,17 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     public void apply(DeploymentSpec spec) {
         HasMetadata workload = objects.workload(spec, vendorPod(spec.vendor()));
         Service service = objects.service(spec);
+        String id = spec.id().toString();
         if (workload instanceof Deployment deployment) {
-            leaderWorkerSets().withLabel(EngineObjects.DEPLOYMENT_LABEL, spec.id().toString()).delete();
-            write(client.apps().deployments().resource(deployment), deployment);
+            if (write(client.apps().deployments().resource(deployment), deployment)) {
+                deleteLeaderWorkerSets(id);
+            }
         } else {
-            client.apps().deployments().inNamespace(namespace).withLabel(EngineObjects.DEPLOYMENT_LABEL, spec.id().toString()).delete();
             GenericKubernetesResource lws = (GenericKubernetesResource) workload;
             try {
-                write(client.genericKubernetesResources(EngineObjects.LWS).resource(lws), lws);
+                if (write(client.genericKubernetesResources(EngineObjects.LWS).resource(lws), lws)) {
+                    client.apps().deployments().inNamespace(namespace).withLabel(EngineObjects.DEPLOYMENT_LABEL, id).delete();
+                }
             } catch (KubernetesClientException e) {
                 if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                     throw new IllegalStateException("the cluster has no LeaderWorkerSet API (" + EngineObjects.LWS_API_VERSION
@@ -110,15 +115,22 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
     public void delete(DeploymentSpec spec) {
         String id = spec.id().toString();
         client.apps().deployments().inNamespace(namespace).withLabel(EngineObjects.DEPLOYMENT_LABEL, id).delete();
-        leaderWorkerSets().withLabel(EngineObjects.DEPLOYMENT_LABEL, id).delete();
+        deleteLeaderWorkerSets(id);
         client.services().inNamespace(namespace).withLabel(EngineObjects.DEPLOYMENT_LABEL, id).delete();
     }
 
-    /** Stops the pod informer. */
+    /** Stops the pod informer and waits (a few seconds at most) until its watch is closed. */
     @Override
     public synchronized void close() {
         if (pods != null) {
             pods.stop();
+            try {
+                pods.stopped().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // stopping is all that is left to do; an informer that ended with an error is stopped too
+            }
             pods = null;
         }
     }
@@ -130,21 +142,31 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
                 : template.getTemplate().getSpec();
     }
 
-    private <T extends HasMetadata> void write(Resource<T> resource, T desired) {
+    /** Writes {@code desired} unless the object carries its generation already; says whether it wrote. */
+    private <T extends HasMetadata> boolean write(Resource<T> resource, T desired) {
         T current = resource.get();
         if (current != null && Objects.equals(generation(current), generation(desired))) {
-            return;
+            return false;
         }
         resource.createOr(NonDeletingOperation::update);
+        return true;
+    }
+
+    /** Those of a deployment; none when the cluster has no LeaderWorkerSet API. */
+    private void deleteLeaderWorkerSets(String deploymentId) {
+        try {
+            client.genericKubernetesResources(EngineObjects.LWS).inNamespace(namespace)
+                    .withLabel(EngineObjects.DEPLOYMENT_LABEL, deploymentId).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+                throw e;
+            }
+        }
     }
 
     private static String generation(HasMetadata object) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(EngineObjects.GENERATION_ANNOTATION);
-    }
-
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> leaderWorkerSets() {
-        return client.genericKubernetesResources(EngineObjects.LWS).inNamespace(namespace);
     }
 
     /** The pod informer, started on first use and again after it stopped (a failed initial list ends it). */

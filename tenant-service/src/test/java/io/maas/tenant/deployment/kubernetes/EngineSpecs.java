@@ -48,8 +48,9 @@ final class EngineSpecs {
     }
 
     /**
-     * {@code yaml} equals {@code src/test/resources/kubernetes/golden/<name>.yaml}. To accept a change, run the test with
-     * {@code -Dgolden.update=true}, which rewrites the files, and review their diff.
+     * {@code yaml} equals {@code src/test/resources/kubernetes/golden/<name>.yaml} (what it was is kept under
+     * {@code target/golden-actual/}). To accept a change, run the test with {@code -Dgolden.update=true}, which rewrites
+     * the files, and review their diff.
      */
     static void assertGolden(String name, String yaml) throws Exception {
         Path file = GOLDEN.resolve(name + ".yaml");
@@ -58,6 +59,9 @@ final class EngineSpecs {
             Files.writeString(file, yaml);
         }
         assertThat(file).as("golden file %s; run with -Dgolden.update=true to create it", file).exists();
+        Path actual = Path.of("target/golden-actual").resolve(name + ".yaml");
+        Files.createDirectories(actual.getParent());
+        Files.writeString(actual, yaml);
         assertThat(yaml).as("the objects differ from %s; if the change is intended, run with -Dgolden.update=true and review the diff", file)
                 .isEqualTo(Files.readString(file));
     }

@@ -295,6 +295,23 @@ class KubernetesProvisionerIT {
     }
 
     @Test
+    void withoutTheLeaderWorkerSetApiReplicasOnOneNodeStillRunAndOnesOverSeveralNodesAreRefusedWithWhatToInstall() {
+        String missing = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,"
+                + "\"message\":\"the server could not find the requested resource\"}";
+        String leaderWorkerSets = "/apis/leaderworkerset.x-k8s.io/v1/namespaces/" + NS + "/leaderworkersets";
+        server.expect().get().withPath(leaderWorkerSets + "/" + LWS.name()).andReturn(404, missing).always();
+        server.expect().post().withPath(leaderWorkerSets).andReturn(404, missing).always();
+        server.expect().delete().withPath(leaderWorkerSets + "?labelSelector=maas.io%2Fdeployment%3D" + NVIDIA.id()).andReturn(404, missing).always();
+
+        provisioner.apply(NVIDIA);
+        assertThat(deployment(NVIDIA).getSpec().getReplicas()).isEqualTo(2);
+        assertThatThrownBy(() -> provisioner.apply(LWS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("install LeaderWorkerSet (https://lws.sigs.k8s.io)");
+        provisioner.delete(NVIDIA);
+        assertThat(deployment(NVIDIA)).isNull();
+    }
+
+    @Test
     void specsKubernetesCannotRunAreRefusedWithWhatToChange() {
         DeploymentSpec longName = new DeploymentSpec(NVIDIA.id(), "a-deployment-name-far-too-long-for-pod-host-names", 1, null, "deepseek-r1",
                 "deepseek-r1", null, "vllm", "nvidia", "h200", 8, 1, 8, "fp8", 65536, 1);
