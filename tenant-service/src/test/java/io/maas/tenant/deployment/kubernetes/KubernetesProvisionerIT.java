@@ -181,6 +181,23 @@ class KubernetesProvisionerIT {
     }
 
     @Test
+    void cpuRuntimesRunInTheAdapterItselfWithNoDevicesAndTheDemoModelWrittenUnderTmp() {
+        DeploymentSpec demo = new DeploymentSpec(NVIDIA.id(), "demo", 1, null, "demo-moe", "demo-moe", null, "llamacpp", "cpu", null,
+                1, 1, 1, "q8_0", 4096, 1);
+        provisioner.apply(demo);
+
+        PodSpec pod = deployment(demo).getSpec().getTemplate().getSpec();
+        Container engine = pod.getContainers().getFirst();
+        assertThat(engine.getImage()).isEqualTo("maas/engine-adapter:0.1.0");
+        assertThat(env(engine)).containsEntry("PLATFORM_ENGINE_RUNTIME", "llamacpp").containsEntry("PLATFORM_ENGINE_CACHE_DIR", "/tmp/maas")
+                .containsEntry("PLATFORM_ENGINE_CONTEXT_SIZE", "4096").doesNotContainKey("PLATFORM_ENGINE_MODEL_PATH");
+        assertThat(engine.getResources().getLimits()).isEmpty();
+        assertThat(pod.getNodeSelector()).isEmpty();
+        assertThat(pod.getTolerations()).isEmpty();
+        assertThat(engine.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    }
+
+    @Test
     void podReadinessSetThroughTheApiMovesTheReplicaFromStartingToReady() {
         provisioner.apply(NVIDIA);
         Pod pod = podOf(NVIDIA, "r1-h200-6d4f9c-x7k2p", null);
