@@ -32,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +53,12 @@ import static org.awaitility.Awaitility.await;
 class KubernetesProvisionerIT {
 
     private static final String NS = "maas-engines";
+    /** The mock server logs every request at INFO; kept here so the level holds (JUL keeps loggers weakly). */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    }
 
     KubernetesMockServer server;
     KubernetesClient client;
