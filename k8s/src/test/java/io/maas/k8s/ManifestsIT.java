@@ -49,6 +49,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Renders every overlay as an install does ({@code k8s/generate-secrets <overlay>}, then {@code kubectl kustomize}) and
@@ -82,6 +83,8 @@ class ManifestsIT {
 
     @BeforeAll
     static void render() throws Exception {
+        assumeTrue(onPath("kubectl"), "kubectl is not installed: the overlays are rendered with `kubectl kustomize`"
+                + " (Debian has no package for it; install kubectl to run these checks)");
         copy(K8S.resolve("base"), install.resolve("base"));
         copy(K8S.resolve("overlays"), install.resolve("overlays"));
         Files.copy(K8S.resolve("generate-secrets"), install.resolve("generate-secrets"));
@@ -200,6 +203,30 @@ class ManifestsIT {
                 assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", GATEWAY)));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void enginesListenBeyondLoopbackOnlyWithTheSecretThatGatewaysSend(String overlay) {
+        String gatewaySecret = secretValue(overlay, "maas", workload(overlay, GATEWAY).pod().getContainers().getFirst(),
+                "PLATFORM_GATEWAY_ENGINE_SECRET");
+        Container cpuEngine = workload(overlay, "engine-adapter-cpu").pod().getContainers().getFirst();
+        assertThat(environment(overlay, cpuEngine)).containsEntry("SERVER_ADDRESS", "0.0.0.0");
+        assertThat(secretValue(overlay, "maas", cpuEngine, "PLATFORM_ENGINE_SECRET")).hasSizeGreaterThanOrEqualTo(24).isEqualTo(gatewaySecret);
+        // the pods the provisioner creates read the same value from the engines' namespace, by the fixed name it uses
+        Secret engines = of(overlay, Secret.class).filter(secret -> secret.getMetadata().getNamespace().equals("maas-engines"))
+                .filter(secret -> secret.getMetadata().getName().equals("maas-engine")).findFirst().orElseThrow();
+        assertThat(decoded(engines)).containsEntry("ENGINE_SECRET", gatewaySecret);
+    }
+
+    private static String secretValue(String overlay, String namespace, Container container, String variable) {
+        EnvVar env = container.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst()
+                .orElseThrow(() -> new AssertionError(container.getName() + " has no " + variable));
+        var reference = env.getValueFrom().getSecretKeyRef();
+        Secret secret = of(overlay, Secret.class).filter(s -> s.getMetadata().getNamespace().equals(namespace))
+                .filter(s -> s.getMetadata().getName().equals(reference.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no secret " + reference.getName() + " in " + namespace));
+        return decoded(secret).get(reference.getKey());
+    }
+
     @Test
     void noSecretIsCommittedToTheRepository() throws IOException {
         try (Stream<Path> files = Files.walk(K8S)) {
@@ -216,9 +243,11 @@ class ManifestsIT {
     void everySecretIsGeneratedAtInstallWithNoPlaceholder(String overlay) {
         List<Secret> secrets = of(overlay, Secret.class).toList();
         assertThat(secrets).extracting(secret -> secret.getMetadata().getName().replaceFirst("-[a-z0-9]{10}$", ""))
-                .contains("maas-database", "maas-admin");
+                .contains("maas-database", "maas-admin", "maas-engine");
         assertThat(secrets).allSatisfy(secret -> {
-            assertThat(secret.getMetadata().getName()).as("a generated name").matches(".*-[a-z0-9]{10}");
+            if (!secret.getMetadata().getNamespace().equals("maas-engines")) { // provisioned pods name theirs as it is
+                assertThat(secret.getMetadata().getName()).as("a generated name").matches(".*-[a-z0-9]{10}");
+            }
             decoded(secret).forEach((key, value) -> {
                 assertThat(value).as(key).isNotBlank().doesNotContainIgnoringCase("change-me").doesNotContainIgnoringCase("changeme");
                 if (key.endsWith("PASSWORD")) {
@@ -323,6 +352,10 @@ class ManifestsIT {
             return policyNamespace;
         }
         return peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name");
+    }
+
+    private static boolean onPath(String program) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     private static String run(List<String> command) throws Exception {

@@ -3,6 +3,7 @@ package io.maas.tenant.deployment.kubernetes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -261,6 +262,10 @@ final class EngineObjects {
     private Container servingContainer(DeploymentSpec spec, List<String> rendezvous) {
         KubernetesProperties.Pods pods = properties.pods();
         List<EnvVar> adapter = new ArrayList<>();
+        // the adapter listens beyond loopback only with a secret, which every gateway sends
+        adapter.add(env("SERVER_ADDRESS", "0.0.0.0"));
+        adapter.add(new EnvVarBuilder().withName("PLATFORM_ENGINE_SECRET").withNewValueFrom().withNewSecretKeyRef()
+                .withName(properties.engineSecret()).withKey("ENGINE_SECRET").endSecretKeyRef().endValueFrom().build());
         adapter.add(env("PLATFORM_ENGINE_SERVED_MODEL_NAME", spec.servedModelName()));
         adapter.add(env("PLATFORM_ENGINE_DRAIN_GRACE", pods.drainGrace().toSeconds() + "s"));
         Map<String, String> engineEnvironment = Map.of();

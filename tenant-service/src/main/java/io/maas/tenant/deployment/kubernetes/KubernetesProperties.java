@@ -17,6 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled        registers the {@code kubernetes} provisioner; off by default (the embedded platform runs {@code local})
  * @param namespace      where engine objects are created; the provisioner's Role must be bound there
  * @param serviceAccount the engine pods' service account; their API token is never mounted
+ * @param engineSecret   the Secret in {@link #namespace()} whose key {@code ENGINE_SECRET} holds what gateways send
+ *                       engine adapters ({@code k8s/generate-secrets} writes it; the adapter refuses to listen beyond
+ *                       loopback without it)
  * @param images         the engine image per runtime
  * @param models         the volume that holds model weights
  * @param pods           probes, drain and resources of engine pods
@@ -27,6 +30,7 @@ public record KubernetesProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("maas-engines") @NotBlank String namespace,
         @DefaultValue("maas-engine") @NotBlank String serviceAccount,
+        @DefaultValue("maas-engine") @NotBlank String engineSecret,
         @DefaultValue @Valid @NotNull Images images,
         @DefaultValue @Valid @NotNull Models models,
         @DefaultValue @Valid @NotNull Pods pods) {

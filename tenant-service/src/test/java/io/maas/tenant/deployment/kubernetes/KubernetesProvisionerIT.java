@@ -99,6 +99,7 @@ class KubernetesProvisionerIT {
         assertThat(engine.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(engine.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(env(engine)).containsEntry("PLATFORM_ENGINE_RUNTIME", "external")
+                .containsEntry("SERVER_ADDRESS", "0.0.0.0").containsEntry("PLATFORM_ENGINE_SECRET", "secret:maas-engine/ENGINE_SECRET")
                 .containsEntry("PLATFORM_ENGINE_SERVED_MODEL_NAME", "deepseek-r1")
                 .containsEntry("PLATFORM_ENGINE_EXTERNAL_START_TIMEOUT", "3600s");
         assertThat(command(engine)).isEqualTo("vllm serve /models/deepseek-r1 --served-model-name deepseek-r1 --host 127.0.0.1 --port 8000 "
@@ -390,8 +391,10 @@ class KubernetesProvisionerIT {
                 .build();
     }
 
+    /** The container's environment; a value read from a secret shows as {@code secret:<name>/<key>}. */
     private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom() == null ? e.getValue()
+                : "secret:" + e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey()));
     }
 
     /** The engine command the adapter is told to run, from its indexed environment variables. */
