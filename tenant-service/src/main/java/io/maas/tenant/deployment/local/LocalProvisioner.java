@@ -31,6 +31,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -59,6 +60,7 @@ class LocalProvisioner implements Provisioner, DisposableBean {
     private final Map<UUID, Map<Integer, LocalReplica>> replicas = new ConcurrentHashMap<>();
     private volatile List<AcceleratorOffer> offers;
 
+    @Autowired
     LocalProvisioner(LocalProperties properties) {
         this(properties, () -> offers(DeviceInventory.onThisNode().discover().devices()));
     }
