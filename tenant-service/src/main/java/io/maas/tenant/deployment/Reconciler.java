@@ -5,6 +5,10 @@ import io.maas.tenant.catalog.CatalogEntry;
 import io.maas.tenant.deployment.provision.DeploymentSpec;
 import io.maas.tenant.deployment.provision.Provisioner;
 import io.maas.tenant.deployment.provision.ReplicaObservation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -18,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -42,6 +47,8 @@ import org.springframework.stereotype.Component;
  *       {@code initial-backoff} doubled for each restart in a row, up to {@code max-backoff}. After
  *       {@code crash-loop-restarts} the deployment is FAILED (crash loop) but still retried.</li>
  *   <li>A target reserves ordinals 0..replicas-1; scaling down removes the highest ordinals.</li>
+ *   <li>One reconciler at a time: of several tenant-service instances on one database, the one holding a
+ *       PostgreSQL session advisory lock reconciles; the others wait to take over when its session ends.</li>
  * </ul>
  */
 @Component
@@ -53,14 +60,20 @@ class Reconciler implements SmartLifecycle {
     private final Provisioners provisioners;
     private final Catalog catalog;
     private final DeploymentProperties properties;
+    /** The advisory lock that elects the one reconciler among tenant-service instances on this database. */
+    static final long LEADER_LOCK = 0x6d6161735f646570L;
+
+    private final DataSource dataSource;
     private final Semaphore wake = new Semaphore(0);
+    private Connection leadership;
     /** Per deployment: the generation last applied, and when the next apply may restart a failed replica. */
     private final Map<UUID, Long> applied = new HashMap<>();
     private final Map<UUID, Instant> notBefore = new HashMap<>();
     private volatile boolean running;
     private Thread thread;
 
-    Reconciler(DeploymentRows rows, Provisioners provisioners, Catalog catalog, DeploymentProperties properties) {
+    Reconciler(DataSource dataSource, DeploymentRows rows, Provisioners provisioners, Catalog catalog, DeploymentProperties properties) {
+        this.dataSource = dataSource;
         this.rows = rows;
         this.provisioners = provisioners;
         this.catalog = catalog;
@@ -87,6 +100,7 @@ class Reconciler implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        resign();
     }
 
     @Override
@@ -97,7 +111,9 @@ class Reconciler implements SmartLifecycle {
     private void loop() {
         while (running) {
             try {
-                pass();
+                if (lead()) {
+                    pass();
+                }
             } catch (RuntimeException e) {
                 log.warn("Reconciling deployments failed; retrying: {}", e.toString());
             }
@@ -108,6 +124,46 @@ class Reconciler implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Whether this instance holds the leader lock, taking it when it is free. */
+    private boolean lead() {
+        try {
+            if (leadership != null && leadership.isValid(1)) {
+                return true;
+            }
+            resign();
+            Connection connection = dataSource.getConnection();
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                lock.setLong(1, LEADER_LOCK);
+                try (ResultSet result = lock.executeQuery()) {
+                    if (result.next() && result.getBoolean(1)) {
+                        leadership = connection;
+                        log.info("This tenant-service reconciles the deployments");
+                        return true;
+                    }
+                }
+            }
+            connection.close();
+            return false;
+        } catch (SQLException e) {
+            log.warn("Cannot take the reconciler's lock: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private void resign() {
+        if (leadership != null) {
+            try (Connection connection = leadership) {
+                try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    unlock.setLong(1, LEADER_LOCK);
+                    unlock.execute();
+                }
+            } catch (SQLException e) {
+                log.debug("Releasing the reconciler's lock: {}", e.getMessage());
+            }
+            leadership = null;
         }
     }
 
