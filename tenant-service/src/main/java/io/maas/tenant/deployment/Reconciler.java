@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -97,10 +98,40 @@ class Reconciler implements SmartLifecycle {
         wake();
         try {
             thread.join(Duration.ofSeconds(30));
+            if (leadership != null) {
+                retireReplicasThatEndWithUs();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            resign();
         }
-        resign();
+    }
+
+    /**
+     * Replicas of targets whose processes end with tenant-service (the local one, by default) are drained and
+     * recorded stopped before it goes, so gateways stop routing to them and their replica-hours end; a restarted
+     * tenant-service starts them again.
+     */
+    private void retireReplicasThatEndWithUs() throws InterruptedException {
+        List<DeploymentRows.Replica> retiring = new ArrayList<>();
+        for (DeploymentRows.Row row : rows.active()) {
+            if (provisioners.find(row.target()).map(p -> !p.replicasOutliveService()).orElse(false)) {
+                for (DeploymentRows.Replica replica : rows.liveReplicas(row.id())) {
+                    rows.drainReplica(replica.id());
+                    retiring.add(replica);
+                }
+            }
+        }
+        if (retiring.isEmpty()) {
+            return;
+        }
+        log.info("Draining {} local replica(s) for {} before tenant-service stops them", retiring.size(), properties.drainDelay());
+        Thread.sleep(properties.drainDelay().toMillis());
+        for (DeploymentRows.Replica replica : retiring) {
+            rows.stopReplica(replica.id(), "stopped with tenant-service");
+            rows.event(replica.deploymentId(), replica.id(), false, "Stopped", "Replica " + replica.ordinal() + " stopped with tenant-service");
+        }
     }
 
     @Override

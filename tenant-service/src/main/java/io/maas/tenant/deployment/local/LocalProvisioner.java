@@ -151,6 +151,11 @@ class LocalProvisioner implements Provisioner, DisposableBean {
         }
     }
 
+    @Override
+    public boolean replicasOutliveService() {
+        return properties.keepRunningOnShutdown();
+    }
+
     /** On a graceful stop of tenant-service, its replicas stop too (drained), unless they are to outlive it. */
     @Override
     public void destroy() {

@@ -36,4 +36,12 @@ public interface Provisioner {
 
     /** Remove everything this target created for the deployment; idempotent. */
     void delete(DeploymentSpec spec);
+
+    /**
+     * Whether replicas keep running when tenant-service stops (a cluster's pods do). When not, tenant-service
+     * drains their rows and records them stopped as it shuts down, so that no gateway routes to them.
+     */
+    default boolean replicasOutliveService() {
+        return true;
+    }
 }
