@@ -332,7 +332,10 @@ class Reconciler implements SmartLifecycle {
         }
     }
 
-    /** The deployment's state from its replicas, with an event when it changes. */
+    /**
+     * The deployment's state from its replicas, with an event when it changes. DEGRADED is a deployment that
+     * served with all its replicas, or has one failing, and now has fewer ready; one still coming up is STARTING.
+     */
     private void state(DeploymentRows.Row row, int desired, Instant now) {
         List<DeploymentRows.Replica> live = rows.liveReplicas(row.id()).stream().filter(r -> r.ordinal() < desired).toList();
         long ready = live.stream().filter(r -> r.state().equals("READY")).count();
@@ -348,7 +351,8 @@ class Reconciler implements SmartLifecycle {
         } else if (slow.isPresent()) {
             transition(row, DeploymentState.FAILED, "startup timeout: replica " + slow.get().ordinal() + " not ready after "
                     + properties.startTimeout().toSeconds() + " s" + suffix(slow.get().message()));
-        } else if (ready > 0) {
+        } else if (ready > 0 && (live.stream().anyMatch(r -> r.state().equals("FAILED")) || row.state() == DeploymentState.READY
+                || row.state() == DeploymentState.DEGRADED)) {
             transition(row, DeploymentState.DEGRADED, ready + " of " + desired + " replicas ready");
         } else if (!live.isEmpty()) {
             transition(row, DeploymentState.STARTING, null);

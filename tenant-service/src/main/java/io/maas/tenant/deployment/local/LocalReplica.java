@@ -217,7 +217,7 @@ final class LocalReplica {
             if (lines.isEmpty()) {
                 return Optional.empty();
             }
-            String line = lines.getLast().replaceFirst("^.* (INFO|WARN|ERROR) \\d+ --- \\[[^]]*\\] ", "");
+            String line = lines.getLast().replaceFirst("^.* (INFO|WARN|ERROR) \\d+ --- (\\[[^\\]]*\\] )+\\S+\\s*: ", "");
             return Optional.of(line.substring(0, Math.min(200, line.length())));
         } catch (IOException e) {
             return Optional.empty();
