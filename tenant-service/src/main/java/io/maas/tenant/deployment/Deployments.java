@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -102,7 +103,7 @@ class Deployments {
             throw ApiException.conflict("Deployment '" + row.name() + "' is " + row.state() + "; it can no longer be changed.");
         }
         if (patch.replicas() == null && patch.costPerAcceleratorHour() == null) {
-            throw ApiException.invalid(org.springframework.http.HttpStatus.BAD_REQUEST, "replicas",
+            throw ApiException.invalid(HttpStatus.BAD_REQUEST, "replicas",
                     "Nothing to change: send replicas, costPerAcceleratorHour or both.");
         }
         Planner.checkReplicas(patch.replicas(), properties.maxReplicas());

@@ -255,6 +255,7 @@ class Reconciler implements SmartLifecycle {
             }
             provisioner.apply(spec);
             applied.put(row.id(), row.generation());
+            notBefore.remove(row.id());
         }
         List<ReplicaObservation> observed = provisioner.observe(spec);
         sync(row, live, observed, desired, now);
@@ -312,9 +313,6 @@ class Reconciler implements SmartLifecycle {
                 event(row, null, true, "BackOff", "Back-off " + wait.toMillis() / 1000.0 + " s restarting failed replica " + seen.handle()
                         + (seen.message() == null ? "" : ": " + seen.message()));
             }
-        }
-        if (observed.stream().noneMatch(o -> o.phase() == ReplicaObservation.Phase.FAILED)) {
-            notBefore.remove(row.id());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -232,7 +233,7 @@ class DeploymentsIT extends ServiceTest {
     }
 
     static List<JsonNode> list(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        return StreamSupport.stream(array.spliterator(), false).collect(Collectors.toCollection(ArrayList::new));
     }
 
     private static String suffix() {

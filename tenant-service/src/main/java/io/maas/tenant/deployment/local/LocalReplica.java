@@ -172,10 +172,13 @@ final class LocalReplica {
         }
     }
 
-    /** How the replica is now: its process, and {@code /health} on its port. */
+    /**
+     * How the replica is now: its process, and {@code /health} on its port. An adapter whose engine failed to load
+     * ({@code DOWN}) is stopped, so that the next {@link LocalProvisioner#apply} starts it again.
+     */
     ReplicaObservation observe(HttpClient http, Duration timeout) {
         String endpoint = "http://127.0.0.1:" + port;
-        if (exited || process == null) {
+        if (exited || process == null || failure != null) {
             String why = failure != null ? failure : "exited" + (exitCode == null ? "" : " with code " + exitCode);
             return new ReplicaObservation(handle, ordinal, ReplicaObservation.Phase.FAILED, null, startedAt, restarts,
                     why + lastLogLine().map(line -> "; last log line: " + line).orElse(""));
@@ -191,8 +194,9 @@ final class LocalReplica {
                 return new ReplicaObservation(handle, ordinal, ReplicaObservation.Phase.READY, endpoint, startedAt, restarts, null);
             }
             if (health.body().contains("\"DOWN\"")) {
-                return new ReplicaObservation(handle, ordinal, ReplicaObservation.Phase.FAILED, null, startedAt, restarts,
-                        "the engine failed to load the model: " + health.body());
+                failure = "the engine failed to load the model: " + health.body();
+                process.destroy();
+                return new ReplicaObservation(handle, ordinal, ReplicaObservation.Phase.FAILED, null, startedAt, restarts, failure);
             }
             return new ReplicaObservation(handle, ordinal, ReplicaObservation.Phase.STARTING, endpoint, startedAt, restarts,
                     "loading the model (" + seconds + " s)" + lastLogLine().map(line -> ": " + line).orElse(""));
