@@ -53,7 +53,12 @@ class IsolationIT extends ServiceTest {
             new String[] {"GET", "/api/v1/tenants/{B}/limits", null},
             new String[] {"PUT", "/api/v1/tenants/{B}/limits", "{\"requestsPerMinute\":1}"},
             new String[] {"GET", "/api/v1/keys/{KEY}/limits", null},
-            new String[] {"PUT", "/api/v1/keys/{KEY}/limits", "{\"requestsPerMinute\":1}"});
+            new String[] {"PUT", "/api/v1/keys/{KEY}/limits", "{\"requestsPerMinute\":1}"},
+            new String[] {"POST", "/api/v1/deployments", "{\"name\":\"intruder-{RANDOM}\",\"tenantId\":\"{B}\",\"model\":\"demo-moe\",\"replicas\":0}"},
+            new String[] {"GET", "/api/v1/deployments/{DEPLOYMENT}", null},
+            new String[] {"GET", "/api/v1/deployments/{DEPLOYMENT}/events", null},
+            new String[] {"PATCH", "/api/v1/deployments/{DEPLOYMENT}", "{\"replicas\":1}"},
+            new String[] {"DELETE", "/api/v1/deployments/{DEPLOYMENT}", null});
 
     static final List<String> TENANT_ROLES = List.of("TENANT_ADMIN", "TENANT_FINANCE", "DEVELOPER");
 
@@ -66,6 +71,7 @@ class IsolationIT extends ServiceTest {
     String keyOfB;
     String userOfB;
     String bookOfB;
+    String deploymentOfB;
     final java.util.Map<String, String> peopleOfA = new java.util.HashMap<>();
 
     @BeforeAll
@@ -81,6 +87,9 @@ class IsolationIT extends ServiceTest {
         bookOfB = "iso-book-" + UUID.randomUUID().toString().substring(0, 8);
         admin().post("/api/v1/price-books", "{\"template\":\"deepseek-2026\",\"name\":\"" + bookOfB + "\"}");
         admin().put("/api/v1/tenants/" + tenantB + "/price-book", "{\"priceBook\":\"" + bookOfB + "\"}");
+        deploymentOfB = admin().post("/api/v1/deployments", "{\"name\":\"iso-b-" + UUID.randomUUID().toString().substring(0, 8)
+                + "\",\"tenantId\":\"" + tenantB + "\",\"model\":\"demo-moe\",\"runtime\":\"simulated\",\"replicas\":0}")
+                .json().get("id").asString();
     }
 
     static Stream<Arguments> rolesAndEndpoints() {
@@ -105,6 +114,12 @@ class IsolationIT extends ServiceTest {
         assertThat(admin().get("/api/v1/tenants/" + tenantB + "/credits").json().size()).isZero();
         assertThat(admin().get("/api/v1/tenants/" + tenantB + "/limits").json().path("requestsPerMinute").isNumber()).isFalse();
         assertThat(admin().get("/api/v1/keys/" + keyOfB + "/limits").json().path("requestsPerMinute").isNumber()).isFalse();
+        var deployment = admin().get("/api/v1/deployments/" + deploymentOfB).json();
+        assertThat(deployment.get("state").asString()).isNotIn("DELETING", "DELETED");
+        assertThat(deployment.get("replicas").get("desired").asInt()).isZero();
+        for (String role : List.of("TENANT_ADMIN", "TENANT_FINANCE")) {
+            assertThat(as(peopleOfA.get(role)).get("/api/v1/deployments").body()).doesNotContain(deploymentOfB);
+        }
     }
 
     @Test
@@ -135,6 +150,6 @@ class IsolationIT extends ServiceTest {
 
     private String fill(String template) {
         return template.replace("{B}", tenantB.toString()).replace("{KEY}", keyOfB).replace("{USER}", userOfB)
-                .replace("{BOOK}", bookOfB).replace("{RANDOM}", UUID.randomUUID().toString().substring(0, 8));
+                .replace("{BOOK}", bookOfB).replace("{DEPLOYMENT}", deploymentOfB).replace("{RANDOM}", UUID.randomUUID().toString().substring(0, 8));
     }
 }

@@ -24,6 +24,9 @@ public abstract class ServiceTest {
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
         registry.add("platform.tenant.admin-password", () -> ADMIN_PASSWORD);
+        registry.add("platform.deployments.local.engine-jar", () -> System.getProperty("maas.engine.jar", "engine-adapter.jar"));
+        registry.add("platform.deployments.local.state-dir", () -> "target/deployments");
+        registry.add("platform.deployments.local.cache-dir", () -> "target/engine-models");
     }
 
     protected Api admin() {

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 public final class CpuProvider implements AcceleratorProvider {
 
     private static final long MIB = 1024 * 1024;
-    private static final Set<Precision> GGUF = Set.of(Precision.BF16, Precision.FP16, Precision.Q8_0, Precision.Q4_K_M);
+    private static final Set<Precision> GGUF = Set.of(Precision.F32, Precision.BF16, Precision.FP16, Precision.Q8_0, Precision.Q4_K_M);
 
     @Override
     public String id() {
@@ -78,7 +78,7 @@ public final class CpuProvider implements AcceleratorProvider {
         }
         if (spec.quantization() != null && !GGUF.contains(spec.quantization())) {
             throw new IllegalArgumentException("llama.cpp takes the precision from the GGUF file; "
-                    + spec.quantization().id() + " is not a GGUF format, use q8_0, q4_k_m, bf16 or fp16");
+                    + spec.quantization().id() + " is not a GGUF format, use q8_0, q4_k_m, bf16, fp16 or f32");
         }
         List<String> argv = new ArrayList<>(List.of("llama-server", "--model", spec.modelPath(), "--alias", spec.servedModelName(),
                 "--host", "127.0.0.1", "--port", Integer.toString(spec.port())));

@@ -1,7 +1,10 @@
 package io.maas.accelerators.fit;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -29,10 +32,27 @@ public record AcceleratorSpec(String id, String vendor, String deviceName, long 
             new AcceleratorSpec("910b", "ascend", "910B3", 65_536, 0.90, 8, "Atlas 800 A2"),
             new AcceleratorSpec("p800", "kunlun", "P800 OAM", 98_304, 0.95, 8, "P800 8-XPU server"));
 
+    /** The catalog entry whose vendor tool reports {@code deviceName}, if any. */
+    public static Optional<AcceleratorSpec> byDeviceName(String deviceName) {
+        return CATALOG.stream().filter(spec -> spec.deviceName().equalsIgnoreCase(deviceName)).findFirst();
+    }
+
+    /** The id of this machine's CPU and memory, for llama.cpp: {@link #byId} answers it with the memory the JVM sees. */
+    public static final String CPU = "cpu";
+
+    /**
+     * The catalog entry {@code id}, or for {@value #CPU} this machine (container limits included), of which
+     * llama.cpp may use 80 %: the rest is for the operating system and the platform's own processes.
+     */
     public static AcceleratorSpec byId(String id) {
         String wanted = id == null ? "" : id.strip().toLowerCase(Locale.ROOT);
+        if (wanted.equals(CPU)) {
+            long memoryMiB = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getTotalMemorySize() / (1024 * 1024);
+            return new AcceleratorSpec(CPU, "cpu", "CPU", memoryMiB, 0.80, 1, "this machine");
+        }
         return CATALOG.stream().filter(spec -> spec.id().equals(wanted)).findFirst()
                 .orElseThrow(() -> new FitRequestException("accelerator", "unknown accelerator \"" + id + "\"; use one of "
-                        + CATALOG.stream().map(AcceleratorSpec::id).collect(Collectors.joining(", "))));
+                        + CATALOG.stream().map(AcceleratorSpec::id).collect(Collectors.joining(", ")) + " or " + CPU));
     }
 }

@@ -16,15 +16,17 @@ import java.util.Set;
  *       replica), routed experts by expert parallelism.</li>
  *   <li>Tensor parallelism must divide the attention heads, expert parallelism the routed experts,
  *       and more devices than one server holds come in whole servers.</li>
- *   <li>The KV cache is kept in BF16 (2 bytes a value). A fit needs room for one sequence of the
- *       requested context on every device, as an engine refuses to start otherwise.</li>
- *   <li>Beside weights and cache each device keeps {@value #RESERVE_GIB} GiB for activations and
- *       workspace, inside the usable fraction of its memory ({@link AcceleratorSpec#usableFraction()}).</li>
+ *   <li>The KV cache is kept in BF16 (2 bytes a value). A fit needs room for {@code concurrency}
+ *       sequences of the requested context (at least one, as an engine refuses to start otherwise); a
+ *       data-parallel replica holds its share of them, rounded up.</li>
+ *   <li>Beside weights and cache each device keeps {@value #ACTIVATIONS_GIB} GiB for activations and
+ *       workspace, inside the usable fraction of its memory ({@link AcceleratorSpec#usableFraction()});
+ *       the rest of the memory is the reserve for driver, runtime and communication buffers.</li>
  * </ul>
  */
 public final class FitCalculator {
 
-    static final double RESERVE_GIB = 2.0;
+    static final double ACTIVATIONS_GIB = 2.0;
     static final int MAX_DEVICES = 1024;
     private static final double GIB = 1024.0 * 1024 * 1024;
     private static final int KV_BYTES = 2;
@@ -46,6 +48,7 @@ public final class FitCalculator {
             case W4A16 -> 0.5 + 2.0 / 128;
             case Q8_0 -> 34.0 / 32;
             case Q4_K_M -> 4.85 / 8;
+            case F32 -> 4.0;
         };
     }
 
@@ -67,28 +70,32 @@ public final class FitCalculator {
             throw new FitRequestException("contextLength", "contextLength must be 1 to " + model.contextLength()
                     + " tokens for " + model.id() + ", was " + context);
         }
+        int concurrency = request.concurrency() == null ? 1 : request.concurrency();
+        if (concurrency < 1 || concurrency > 100_000) {
+            throw new FitRequestException("concurrency", "concurrency must be 1 to 100000 sequences, was " + concurrency);
+        }
         Integer minimum = null;
         for (int n = 1; n <= MAX_DEVICES && minimum == null; n++) {
-            Optional<FitReport> report = layout(model, precision, accelerator, context, n, null);
+            Optional<FitReport> report = layout(model, precision, accelerator, context, concurrency, n, null);
             if (report.isPresent() && report.get().fits()) {
                 minimum = n;
             }
         }
         if (request.devices() != null) {
             int devices = request.devices();
-            return layout(model, precision, accelerator, context, devices, minimum).orElseThrow(() -> new FitRequestException("devices",
+            return layout(model, precision, accelerator, context, concurrency, devices, minimum).orElseThrow(() -> new FitRequestException("devices",
                     devices + " " + accelerator.id() + " devices cannot be laid out for " + model.id() + ": use 1 to "
                             + accelerator.devicesPerNode() + " devices of one server, or whole servers, so that tensor parallelism divides "
                             + model.attentionHeads() + " heads" + (model.moe() ? " and expert parallelism " + model.routedExperts() + " experts" : "")));
         }
         if (minimum == null) {
-            return layout(model, precision, accelerator, context, accelerator.devicesPerNode(), null).orElseThrow();
+            return layout(model, precision, accelerator, context, concurrency, accelerator.devicesPerNode(), null).orElseThrow();
         }
-        return layout(model, precision, accelerator, context, minimum, minimum).orElseThrow();
+        return layout(model, precision, accelerator, context, concurrency, minimum, minimum).orElseThrow();
     }
 
-    private Optional<FitReport> layout(ModelSpec model, Precision precision, AcceleratorSpec accelerator, int context, int devices,
-            Integer minimum) {
+    private Optional<FitReport> layout(ModelSpec model, Precision precision, AcceleratorSpec accelerator, int context, int concurrency,
+            int devices, Integer minimum) {
         if (devices < 1) {
             return Optional.empty();
         }
@@ -101,14 +108,17 @@ public final class FitCalculator {
         double expertParams = model.routedExpertParams();
         double weights = ((model.totalParams() - expertParams) / tensor + expertParams / expert) * bytes / GIB;
         double kvPerToken = (double) model.kvValuesPerTokenPerDevice(tensor) * KV_BYTES / GIB;
-        double kvCache = kvPerToken * context;
-        double usable = accelerator.memoryMiB() * accelerator.usableFraction() / 1024;
-        double free = usable - weights - RESERVE_GIB;
+        int dataParallel = devices / tensor;
+        int sequencesPerDevice = (concurrency + dataParallel - 1) / dataParallel;
+        double kvCache = kvPerToken * context * sequencesPerDevice;
+        double memory = accelerator.memoryMiB() / 1024.0;
+        double usable = memory * accelerator.usableFraction();
+        double free = usable - weights - ACTIVATIONS_GIB;
         boolean fits = free >= kvCache;
         long tokens = free <= 0 ? 0 : (long) Math.floor(free / kvPerToken);
-        return Optional.of(new FitReport(model.id(), precision, accelerator.id(), context, minimum, devices,
-                (devices + accelerator.devicesPerNode() - 1) / accelerator.devicesPerNode(), tensor, devices / tensor, expert, fits,
-                round(weights), round(kvCache), RESERVE_GIB, round(usable), tokens));
+        return Optional.of(new FitReport(model.id(), precision, accelerator.id(), context, concurrency, minimum, devices,
+                (devices + accelerator.devicesPerNode() - 1) / accelerator.devicesPerNode(), tensor, dataParallel, expert, fits,
+                round(weights), round(kvCache), ACTIVATIONS_GIB, round(memory - usable), round(usable), round(memory), tokens));
     }
 
     private static Precision precision(String text) {

@@ -108,6 +108,7 @@ public final class KunlunProvider implements AcceleratorProvider {
                         "--no-enable-prefix-caching", "--no-enable-chunked-prefill"));
                 case BF16 -> vendorArgs.addAll(List.of("--dtype", "bfloat16"));
                 case FP16 -> vendorArgs.addAll(List.of("--dtype", "float16"));
+                case F32 -> vendorArgs.addAll(List.of("--dtype", "float32"));
                 case W4A16 -> {
                     // AWQ, GPTQ or compressed-tensors: vLLM reads the method from the checkpoint
                 }

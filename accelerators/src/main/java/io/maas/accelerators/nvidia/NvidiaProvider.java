@@ -123,6 +123,7 @@ public final class NvidiaProvider implements AcceleratorProvider {
             case FP8 -> List.of("--quantization", "fp8");
             case BF16 -> List.of("--dtype", "bfloat16");
             case FP16 -> List.of("--dtype", "float16");
+            case F32 -> List.of("--dtype", "float32");
             case W8A8, W4A16 -> List.of();
             case Q8_0, Q4_K_M -> throw new IllegalArgumentException("vLLM on NVIDIA does not serve GGUF "
                     + spec.quantization().id() + " weights; use fp8, bf16, w8a8 or w4a16 weights, or llama.cpp on CPU");

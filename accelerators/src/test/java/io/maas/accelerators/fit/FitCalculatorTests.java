@@ -2,6 +2,7 @@ package io.maas.accelerators.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.maas.api.accelerator.AcceleratorProviders;
 import io.maas.api.accelerator.Precision;
@@ -100,6 +101,57 @@ class FitCalculatorTests {
     }
 
     @Test
+    void theBreakdownAddsUpPerDevice() {
+        FitReport report = fit("fp8", "h200", 8);
+
+        assertThat(report.activationsGiB()).isEqualTo(2.0);
+        assertThat(report.memoryGiB()).isEqualTo(140.4);
+        assertThat(report.reserveGiB()).isEqualTo(14.0);
+        assertThat(report.usedGiB()).isEqualTo(88.7);
+        assertThat(report.usableGiB() + report.reserveGiB()).isCloseTo(report.memoryGiB(), offset(0.11));
+    }
+
+    @Test
+    void r1Bf16IsRefusedOnEightH100() {
+        FitReport report = calculator.fit(new FitRequest("deepseek-r1", null, "bf16", "h100", 8, null));
+
+        assertThat(report.model()).isEqualTo("deepseek-r1");
+        assertThat(report.fits()).isFalse();
+        assertThat(report.weightsGiB()).isGreaterThan(report.usableGiB());
+        assertThat(report.minimumDevices()).isEqualTo(32);
+    }
+
+    @Test
+    void concurrencyMultipliesTheCacheAndCanRaiseTheMinimum() {
+        FitReport one = calculator.fit(new FitRequest("deepseek-r1-distill-llama-70b", null, "bf16", "h100", null, 32_768, 1));
+        FitReport many = calculator.fit(new FitRequest("deepseek-r1-distill-llama-70b", null, "bf16", "h100", null, 32_768, 64));
+
+        assertThat(one.devices()).isEqualTo(4);
+        assertThat(many.concurrency()).isEqualTo(64);
+        assertThat(many.devices()).isGreaterThan(one.devices());
+        assertThat(many.kvCacheGiB()).isGreaterThan(one.kvCacheGiB() * 8);
+        assertThatThrownBy(() -> calculator.fit(new FitRequest("deepseek-r1", null, "fp8", "h200", null, null, 0)))
+                .isInstanceOfSatisfying(FitRequestException.class, e -> assertThat(e.param()).isEqualTo("concurrency"));
+    }
+
+    @Test
+    void theDemoModelFitsThisMachinesCpu() {
+        FitReport report = calculator.fit(new FitRequest("demo-moe", null, "f32", "cpu", null, null));
+
+        assertThat(report.fits()).isTrue();
+        assertThat(report.devices()).isEqualTo(1);
+        assertThat(report.accelerator()).isEqualTo("cpu");
+    }
+
+    @Test
+    void everyCatalogPresetFitsSomewhere() {
+        for (ModelSpec model : ModelSpec.PRESETS) {
+            FitReport report = calculator.fit(new FitRequest(model.id(), null, "bf16", "h200", null, Math.min(model.contextLength(), 32_768)));
+            assertThat(report.minimumDevices()).as(model.id()).isNotNull();
+        }
+    }
+
+    @Test
     void aCustomGroupedQueryModel() {
         ModelSpec dense = new ModelSpec("llama-70b", 70_600_000_000L, 70_600_000_000L, 80, 64, 0, 0, 8, 128, 0, 0, 131_072);
 
@@ -121,7 +173,7 @@ class FitCalculatorTests {
     void badInputNamesTheField() {
         assertThatThrownBy(() -> fit("fp8", "mi300x", null))
                 .isInstanceOfSatisfying(FitRequestException.class, e -> assertThat(e.param()).isEqualTo("accelerator"))
-                .hasMessage("unknown accelerator \"mi300x\"; use one of h100, h200, 910b, p800");
+                .hasMessage("unknown accelerator \"mi300x\"; use one of h100, h200, 910b, p800 or cpu");
         assertThatThrownBy(() -> calculator.fit(new FitRequest("gpt-5", null, "fp8", "h200", null, null)))
                 .isInstanceOfSatisfying(FitRequestException.class, e -> assertThat(e.param()).isEqualTo("model"));
         assertThatThrownBy(() -> fit("fp8", "h200", 12))

@@ -1,11 +1,10 @@
 package io.maas.engine.external;
 
+import io.maas.accelerators.ParentDeathSignal;
 import io.maas.api.accelerator.AcceleratorProviders;
 import io.maas.api.accelerator.EngineLaunchSpec;
 import io.maas.api.accelerator.LaunchCommand;
 import io.maas.api.accelerator.Precision;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,16 +15,12 @@ import java.util.Map;
  * {@link io.maas.api.accelerator.AcceleratorProvider#launchCommand} for the configured deployment;
  * the provider's environment (visible devices, HCCL settings) under the configured one.
  *
- * <p>Orphans: with {@code parent-death-signal} on and {@code setpriv} installed (util-linux, present
- * in the usual vLLM / vllm-ascend base images), the engine is started as {@code setpriv --pdeathsig
- * KILL -- argv…}: setpriv sets the parent-death signal and executes the engine in the same process,
- * so the kernel sends it SIGKILL when the adapter's supervising thread ends, also when the adapter is
+ * <p>Orphans: with {@code parent-death-signal} on, the engine is started under {@link ParentDeathSignal}:
+ * the kernel sends it SIGKILL when the adapter's supervising thread ends, also when the adapter is
  * killed with SIGKILL. Without setpriv the engine outlives a killed adapter (in Kubernetes the pod's
  * container ends it anyway).
  */
 record ChildCommand(List<String> argv, Map<String, String> environment) {
-
-    static final List<String> SETPRIV_PATHS = List.of("/usr/bin/setpriv", "/bin/setpriv");
 
     ChildCommand {
         argv = List.copyOf(argv);
@@ -47,8 +42,7 @@ record ChildCommand(List<String> argv, Map<String, String> environment) {
         environment.putAll(properties.environment());
         List<String> argv = new ArrayList<>();
         if (properties.parentDeathSignal()) {
-            SETPRIV_PATHS.stream().filter(path -> Files.isExecutable(Path.of(path))).findFirst()
-                    .ifPresent(setpriv -> argv.addAll(List.of(setpriv, "--pdeathsig", "KILL", "--")));
+            argv.addAll(ParentDeathSignal.prefix());
         }
         argv.addAll(launch.argv());
         return new ChildCommand(argv, environment);

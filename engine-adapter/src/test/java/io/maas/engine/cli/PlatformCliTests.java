@@ -79,10 +79,11 @@ class PlatformCliTests {
         int exit = run(Map.of(), "fit", "--model", "deepseek-r1", "--precision", "fp8", "--accelerator", "h200");
 
         assertThat(exit).isZero();
-        assertThat(out()).contains("deepseek-v3 at fp8 on h200, 131072-token context")
+        assertThat(out()).contains("deepseek-r1 at fp8 on h200, 131072-token context, 1 at once")
                 .contains("minimum:    8 devices")
                 .contains("tensor parallel 8, data parallel 1, expert parallel 8")
-                .contains("weights 78.1 GiB + KV cache 8.6 GiB + reserve 2.0 GiB = 88.7 GiB of 126.4 GiB usable: fits");
+                .contains("weights 78.1 GiB + KV cache 8.6 GiB + activations 2.0 GiB = 88.7 GiB of 126.4 GiB usable: fits")
+                .contains("reserve:    14.0 GiB of 140.4 GiB");
     }
 
     @Test

@@ -55,7 +55,7 @@ class ChildCommandTests {
         ChildCommand command = ChildCommand.of(properties(List.of("sleep", "1"), launch("", "", ""), Map.of(), true),
                 "m", PROVIDERS);
 
-        boolean installed = ChildCommand.SETPRIV_PATHS.stream().anyMatch(p -> Files.isExecutable(Path.of(p)));
+        boolean installed = Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv"));
         if (installed) {
             assertThat(command.argv()).endsWith("--pdeathsig", "KILL", "--", "sleep", "1");
         } else {

@@ -23,7 +23,9 @@ public enum Precision {
     /** llama.cpp GGUF 8-bit blocks (8.5 bits per weight with block scales). */
     Q8_0("q8_0"),
     /** llama.cpp GGUF 4-bit k-quant, medium (about 4.85 bits per weight). */
-    Q4_K_M("q4_k_m");
+    Q4_K_M("q4_k_m"),
+    /** 32-bit floating point: full-precision GGUF files such as the generated demo model. */
+    F32("f32", "float32");
 
     private final String id;
     private final List<String> aliases;

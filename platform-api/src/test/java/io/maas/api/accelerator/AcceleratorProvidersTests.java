@@ -24,7 +24,7 @@ class AcceleratorProvidersTests {
         assertThat(Precision.parse("w8a8-int8")).isEqualTo(Precision.W8A8);
         assertThat(Precision.parse(" bfloat16 ")).isEqualTo(Precision.BF16);
         assertThatThrownBy(() -> Precision.parse("fp4"))
-                .hasMessage("unknown precision \"fp4\"; use one of bf16, fp16, fp8, w8a8, w4a16, q8_0, q4_k_m");
+                .hasMessage("unknown precision \"fp4\"; use one of bf16, fp16, fp8, w8a8, w4a16, q8_0, q4_k_m, f32");
     }
 
     @Test

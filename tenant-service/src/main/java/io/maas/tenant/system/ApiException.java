@@ -1,5 +1,8 @@
 package io.maas.tenant.system;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -9,6 +12,7 @@ import org.springframework.http.HttpStatus;
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String detail) {
         super(detail);
@@ -17,6 +21,22 @@ public class ApiException extends RuntimeException {
 
     public HttpStatus status() {
         return status;
+    }
+
+    /** Extra members of the problem detail ({@code field}, a fit report), in the order added. */
+    public Map<String, Object> properties() {
+        return Collections.unmodifiableMap(properties);
+    }
+
+    /** Adds a member to the problem detail. */
+    public ApiException with(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    /** 400 or 422 naming the request field that is wrong, as the problem detail's {@code field}. */
+    public static ApiException invalid(HttpStatus status, String field, String detail) {
+        return new ApiException(status, detail).with("field", field);
     }
 
     /**

@@ -27,7 +27,9 @@ class ProblemDetails extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ProblemDetail refused(ApiException e) {
-        return problem(e.status(), e.getMessage());
+        ProblemDetail problem = problem(e.status(), e.getMessage());
+        e.properties().forEach(problem::setProperty);
+        return problem;
     }
 
     @ExceptionHandler(InvalidPriceBookException.class)

@@ -16,6 +16,9 @@ import java.util.List;
  *       termination grace period do the same).</li>
  *   <li>Survives a restart of tenant-service: {@link #observe} finds replicas started by an earlier
  *       process of the same target, and {@link #apply} never starts a second copy of one that runs.</li>
+ *   <li>Ordinals: where the target has them, it runs ordinals 0..replicas-1, and a scale-down removes the
+ *       highest. The reconciler marks the leaving replicas' rows DRAINING and waits its drain delay (gateways
+ *       poll every second) before it calls {@link #apply} with the lower count.</li>
  *   <li>Called from the reconciler's thread only, one deployment at a time; implementations may
  *       keep their own watchers or child processes.</li>
  * </ul>
@@ -36,4 +39,12 @@ public interface Provisioner {
 
     /** Remove everything this target created for the deployment; idempotent. */
     void delete(DeploymentSpec spec);
+
+    /**
+     * Whether replicas keep running when tenant-service stops (a cluster's pods do). When not, tenant-service
+     * drains their rows and records them stopped as it shuts down, so that no gateway routes to them.
+     */
+    default boolean replicasOutliveService() {
+        return true;
+    }
 }

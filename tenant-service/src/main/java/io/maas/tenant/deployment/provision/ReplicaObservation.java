@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * One replica as its target sees it now.
  *
- * @param handle    the target's own name for it, stable while it lives: {@code local-<name>-<ordinal>}, a pod
+ * @param handle    the target's own name for it, stable while it lives: {@code local-<name>-<ordinal>-<incarnation>}, a pod
  *                  (or leader pod) name; the reconciler keys replica rows by it
  * @param ordinal   the replica's index (0-based) where the target has one, else null
  * @param phase     where it is in its life
