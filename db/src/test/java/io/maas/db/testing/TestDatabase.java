@@ -95,7 +95,7 @@ public final class TestDatabase {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " as " + user + " refused '" + sql
-                    + "': " + e.getMessage() + ". Start the local server and create the role, as .ci/run does"
+                    + "': " + e.getMessage() + ". Start the local server and create the role, as ./platform test does"
                     + " (or set MAAS_TEST_PG_URL / MAAS_TEST_PG_USER / MAAS_TEST_PG_PASSWORD).", e);
         }
     }

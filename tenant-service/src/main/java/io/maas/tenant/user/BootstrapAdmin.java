@@ -3,6 +3,13 @@ package io.maas.tenant.user;
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.tenant.audit.AuditLog;
 import io.maas.tenant.system.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +23,11 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Ensures the platform admin {@code admin} exists at start-up. Its password is
  * {@code platform.tenant.admin-password} (from {@code PLATFORM_ADMIN_PASSWORD}) when set — also
- * re-set to it when it changed — otherwise generated once, when the user is created, and printed
- * once in the log: the only secret this service ever prints.
+ * re-set to it when it changed — otherwise generated once, when the user is created, and written to
+ * {@code platform.tenant.admin-password-file} (from {@code PLATFORM_ADMIN_PASSWORD_FILE}), readable
+ * by this service's account only. The log names that file, never the password: logs are shipped and
+ * kept where secrets must not be. When the file cannot be written the admin is not created (the
+ * transaction rolls back) and start-up fails, so no admin exists with a password nobody knows.
  */
 @Component
 class BootstrapAdmin implements ApplicationRunner {
@@ -30,14 +40,17 @@ class BootstrapAdmin implements ApplicationRunner {
     private final AuditLog audit;
     private final Clock clock;
     private final String configuredPassword;
+    private final Path generatedPasswordFile;
 
     BootstrapAdmin(UserRepository users, PasswordEncoder passwords, AuditLog audit, Clock clock,
-                   @Value("${platform.tenant.admin-password:}") String configuredPassword) {
+                   @Value("${platform.tenant.admin-password:}") String configuredPassword,
+                   @Value("${platform.tenant.admin-password-file}") Path generatedPasswordFile) {
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
         this.clock = clock;
         this.configuredPassword = configuredPassword;
+        this.generatedPasswordFile = generatedPasswordFile.toAbsolutePath();
     }
 
     @Override
@@ -60,8 +73,23 @@ class BootstrapAdmin implements ApplicationRunner {
         if (configured) {
             log.info("Bootstrap admin '{}' created with the password from PLATFORM_ADMIN_PASSWORD", USERNAME);
         } else {
-            log.warn("Bootstrap admin '{}' created with generated password {} — shown this once; set PLATFORM_ADMIN_PASSWORD to choose it",
-                    USERNAME, password);
+            writeOwnerOnly(generatedPasswordFile, password);
+            log.warn("Bootstrap admin '{}' created with a generated password, written to {} (readable by this account only); "
+                    + "set PLATFORM_ADMIN_PASSWORD to choose it", USERNAME, generatedPasswordFile);
+        }
+    }
+
+    /** Replaces {@code file} atomically with {@code secret}; the file is never readable by others, not even for an instant. */
+    private static void writeOwnerOnly(Path file, String secret) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = Files.createTempFile(file.getParent(), ".admin-password", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, secret + "\n", StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the generated password of the bootstrap admin to " + file
+                    + "; set PLATFORM_ADMIN_PASSWORD_FILE to a writable path, or PLATFORM_ADMIN_PASSWORD to choose the password", e);
         }
     }
 }
