@@ -3,6 +3,7 @@ package io.maas.api.engine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,17 @@ public final class EngineSecret {
     /** Whether {@code authorizationHeader} (null when absent) carries this secret; false when none is set. */
     public boolean admits(String authorizationHeader) {
         return isSet() && authorizationHeader != null && MessageDigest.isEqual(expected, digest(authorizationHeader));
+    }
+
+    /**
+     * Puts the secret into a child process's {@code environment} under {@code variable} (an engine adapter
+     * started by the platform reads {@code PLATFORM_ENGINE_SECRET}); nothing when none is set. The one way the
+     * value leaves this object other than as a header.
+     */
+    public void exportTo(Map<String, String> environment, String variable) {
+        if (isSet()) {
+            environment.put(variable, value);
+        }
     }
 
     @Override

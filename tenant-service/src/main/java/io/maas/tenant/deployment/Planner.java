@@ -75,6 +75,11 @@ class Planner {
                 + "' is not configured on this platform" + (target.equals("kubernetes")
                 ? "; set platform.deployments.kubernetes.enabled=true and the cluster's connection" : "")
                 + "; configured: " + provisioners.targets()));
+        try {
+            provisioner.checkName(name);
+        } catch (IllegalArgumentException e) {
+            throw bad("name", e.getMessage());
+        }
         int replicas = request.replicas() == null ? 1 : request.replicas();
         checkReplicas(replicas, properties.maxReplicas());
         int context = request.contextLength() == null ? spec.contextLength() : request.contextLength();

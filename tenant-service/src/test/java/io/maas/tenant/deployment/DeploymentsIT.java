@@ -17,6 +17,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,6 +27,13 @@ import tools.jackson.databind.JsonNode;
  * orphans; fit refusals and validation through the REST API; who may see what.
  */
 class DeploymentsIT extends ServiceTest {
+
+    private static final String ENGINE_SECRET = "deployments-it-engine-secret";
+
+    @DynamicPropertySource
+    static void engineSecret(DynamicPropertyRegistry registry) {
+        registry.add("platform.deployments.local.engine-secret", () -> ENGINE_SECRET);
+    }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -47,9 +56,12 @@ class DeploymentsIT extends ServiceTest {
             assertThat(r.get("readyAt").isNull()).isFalse();
         });
         for (JsonNode replica : replicas) {
-            var models = HTTP.send(HttpRequest.newBuilder(URI.create(replica.get("endpoint").asString() + "/v1/models")).build(),
+            URI models = URI.create(replica.get("endpoint").asString() + "/v1/models");
+            var withSecret = HTTP.send(HttpRequest.newBuilder(models).header("Authorization", "Bearer " + ENGINE_SECRET).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(models.body()).contains("private-demo");
+            assertThat(withSecret.body()).contains("private-demo");
+            // a replica admits the gateways' secret and nobody else
+            assertThat(HTTP.send(HttpRequest.newBuilder(models).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         }
         assertThat(Replicas.of(id)).hasSize(2);
         assertThat(reasons(id)).contains("Created", "Provisioning", "Started", "Ready");
@@ -97,7 +109,7 @@ class DeploymentsIT extends ServiceTest {
         System.out.println("demo-moe replica READY " + Duration.between(asked, Instant.now()).toMillis() + " ms after the request");
         String endpoint = ready.get("replicaList").get(0).get("endpoint").asString();
         var answer = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint + "/v1/chat/completions"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ENGINE_SECRET)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"demo-moe\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":4}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);

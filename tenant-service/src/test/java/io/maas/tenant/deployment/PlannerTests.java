@@ -152,6 +152,49 @@ class PlannerTests {
                 });
     }
 
+    @Test
+    void aNameTheTargetCannotUseIsRefusedBeforeAnythingStarts() {
+        Planner strict = new Planner(new Catalog(new CatalogProperties(Map.of())), new Provisioners(List.of(new Provisioner() {
+            @Override
+            public String target() {
+                return "local";
+            }
+
+            @Override
+            public List<AcceleratorOffer> inventory() {
+                return List.of(new AcceleratorOffer("cpu", "cpu", 1, 1, "this machine"));
+            }
+
+            @Override
+            public void apply(DeploymentSpec spec) {
+            }
+
+            @Override
+            public List<ReplicaObservation> observe(DeploymentSpec spec) {
+                return List.of();
+            }
+
+            @Override
+            public void delete(DeploymentSpec spec) {
+            }
+
+            @Override
+            public void checkName(String name) {
+                if (name.length() > 5) {
+                    throw new IllegalArgumentException("at most 5 characters here");
+                }
+            }
+        })), PROPERTIES);
+
+        assertThat(strict.plan(request("short", "demo-moe", null, null, null, null, 1)).name()).isEqualTo("short");
+        assertThatThrownBy(() -> strict.plan(request("too-long", "demo-moe", null, null, null, null, 1)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.properties()).containsEntry("field", "name");
+                    assertThat(e.getMessage()).contains("at most 5 characters here");
+                });
+    }
+
     private void assertField(DeploymentRequest request, HttpStatus status, String field) {
         assertThatThrownBy(() -> planner.plan(request)).as(field).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).as(e.getMessage()).isEqualTo(status);

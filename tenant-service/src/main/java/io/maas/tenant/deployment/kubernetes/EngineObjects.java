@@ -381,7 +381,7 @@ final class EngineObjects {
         return spec.acceleratorsPerReplica() / spec.nodesPerReplica();
     }
 
-    private static void checkName(String name) {
+    static void checkName(String name) {
         if (name.length() > MAX_NAME_LENGTH || !DNS_1035_LABEL.matcher(name).matches()) {
             throw new IllegalArgumentException("a deployment on Kubernetes needs a name of at most " + MAX_NAME_LENGTH
                     + " lower-case letters, digits and '-', starting with a letter; was \"" + name + "\"");

@@ -65,6 +65,12 @@ public final class KubernetesProvisioner implements Provisioner, AutoCloseable {
         return "kubernetes";
     }
 
+    /** Names of pods in a LeaderWorkerSet are host names: the deployment's name must leave room for their suffixes. */
+    @Override
+    public void checkName(String name) {
+        EngineObjects.checkName(name);
+    }
+
     /** The nodes' allocatable vendor resources; see {@link NodeInventory} for the rule. */
     @Override
     public List<AcceleratorOffer> inventory() {

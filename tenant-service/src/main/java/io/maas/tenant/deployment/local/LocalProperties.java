@@ -1,5 +1,6 @@
 package io.maas.tenant.deployment.local;
 
+import io.maas.api.engine.EngineSecret;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -20,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                               interrupting serving)
  * @param stopTimeout            after SIGTERM (the adapter drains its requests), how long a replica may take before SIGKILL
  * @param healthTimeout          for each replica's {@code /health}
+ * @param engineSecret           what the gateways send engine adapters ({@code PLATFORM_GATEWAY_ENGINE_SECRET}); every
+ *                               replica is started with it, so that it admits the gateways and nobody else
  */
 @ConfigurationProperties("platform.deployments.local")
 public record LocalProperties(
@@ -32,5 +35,10 @@ public record LocalProperties(
                 "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"}) List<String> jvmOptions,
         @DefaultValue("false") boolean keepRunningOnShutdown,
         @DefaultValue("30s") Duration stopTimeout,
-        @DefaultValue("1s") Duration healthTimeout) {
+        @DefaultValue("1s") Duration healthTimeout,
+        EngineSecret engineSecret) {
+
+    public LocalProperties {
+        engineSecret = engineSecret == null ? EngineSecret.NONE : engineSecret;
+    }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,9 @@ class LocalProvisioner implements Provisioner, DisposableBean {
                 continue;
             }
             int port = freePort();
-            slot.start(command(spec, port), port, properties.keepRunningOnShutdown());
+            Map<String, String> environment = new HashMap<>();
+            properties.engineSecret().exportTo(environment, "PLATFORM_ENGINE_SECRET");
+            slot.start(command(spec, port), environment, port, properties.keepRunningOnShutdown());
             log.info("Started replica {} of deployment {} on port {} (log {})", ordinal, spec.name(), port, dir.resolve("replica-" + ordinal + ".log"));
         }
     }

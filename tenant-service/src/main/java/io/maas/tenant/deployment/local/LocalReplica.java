@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -106,9 +107,11 @@ final class LocalReplica {
 
     /**
      * Starts (or restarts) the process with {@code argv}, which must listen on {@code port}; returns once it
-     * is started. Its output goes to the replica's log, appended, so a restart keeps the previous run's lines.
+     * is started, with {@code environment} beside this process's own (less its {@code SPRING_*} and
+     * {@code PLATFORM_*} settings). Its output goes to the replica's log, appended, so a restart keeps the
+     * previous run's lines.
      */
-    void start(List<String> argv, int port, boolean detached) {
+    void start(List<String> argv, Map<String, String> environment, int port, boolean detached) {
         if (startedAt != null) {
             restarts++;
         }
@@ -124,6 +127,7 @@ final class LocalReplica {
                 ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
                 builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("PLATFORM_"));
+                builder.environment().putAll(environment);
                 child = builder.start();
             } catch (IOException | RuntimeException e) {
                 failure = "could not start: " + e.getMessage();

@@ -47,4 +47,13 @@ public interface Provisioner {
     default boolean replicasOutliveService() {
         return true;
     }
+
+    /**
+     * Checks a deployment name beyond the DNS label every target takes (a target may derive longer names from
+     * it); called before a deployment is accepted.
+     *
+     * @throws IllegalArgumentException saying what the name must be
+     */
+    default void checkName(String name) {
+    }
 }

@@ -20,7 +20,7 @@ class LocalProvisionerTests {
 
     private static LocalProperties properties(boolean keepRunning) {
         return new LocalProperties(true, "/opt/maas/engine-adapter.jar", "/tmp/deploy-tests", "", "/usr/bin/java", List.of("-Xmx160m"),
-                keepRunning, Duration.ofSeconds(30), Duration.ofSeconds(1));
+                keepRunning, Duration.ofSeconds(30), Duration.ofSeconds(1), null);
     }
 
     private static DeploymentSpec spec(String runtime, String vendor, String weights) {
