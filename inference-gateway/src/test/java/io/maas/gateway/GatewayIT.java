@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maas.api.keys.ApiKeySecret;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -192,6 +193,60 @@ class GatewayIT {
         assertThat(none.headers().firstValue("x-request-id")).as("a failed request can be quoted to support too").isPresent();
     }
 
+    @Test
+    void theReservedOutputCapIsAlwaysSentToTheEngine() {
+        assertThat(send("POST", "/v1/chat/completions", KEY, chat("scripted", "cap-absent", false)).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/v1/chat/completions", KEY, chat("scripted", "cap-huge", true)
+                .replace("}],", "}],\"max_completion_tokens\":100000,")).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/v1/chat/completions", KEY, chat("scripted", "cap-small", false)
+                .replace("}],", "}],\"max_tokens\":50,")).statusCode()).isEqualTo(200);
+
+        assertThat(engineBody("cap-absent")).contains("\"max_tokens\":4096");
+        assertThat(engineBody("cap-huge")).contains("\"max_tokens\":4096").doesNotContain("100000");
+        assertThat(engineBody("cap-small")).contains("\"max_tokens\":50");
+    }
+
+    @Test
+    void tokenFieldsThatAreNotIntegersAre400WithTheParamAndNeverReachAnEngine() {
+        for (String field : List.of("\"max_tokens\":\"100000\"", "\"max_tokens\":10.5", "\"max_completion_tokens\":\"7\"",
+                "\"max_tokens\":true", "\"max_tokens\":99999999999")) {
+            var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "not-int", false).replace("}],", "}]," + field + ","));
+
+            assertThat(response.statusCode()).as(field).isEqualTo(400);
+            assertThat(response.body()).as(field).contains("\"param\":\"" + field.substring(1, field.indexOf('"', 1)) + "\"");
+        }
+        assertThat(engine.requestBodies).noneMatch(b -> b.contains("not-int"));
+    }
+
+    @Test
+    void fieldsThatMultiplyWorkOrAreUnknownAre400NamingTheFieldAndNeverReachAnEngine() {
+        Map<String, String> refused = Map.of("\"n\":2", "n", "\"best_of\":3", "best_of", "\"min_tokens\":100", "min_tokens",
+                "\"ignore_eos\":true", "ignore_eos", "\"logprobs\":true", "logprobs", "\"top_logprobs\":5", "top_logprobs",
+                "\"use_beam_search\":true", "use_beam_search", "\"stream_options\":{\"continuous_usage_stats\":true}",
+                "stream_options.continuous_usage_stats");
+        refused.forEach((field, param) -> {
+            var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "multiply", true).replace("}],", "}]," + field + ","));
+
+            assertThat(response.statusCode()).as(field).isEqualTo(400);
+            assertThat(response.body()).as(field).contains("\"param\":\"" + param + "\"");
+        });
+        assertThat(engine.requestBodies).noneMatch(b -> b.contains("multiply"));
+    }
+
+    @Test
+    void onlyTheAllowListReachesTheEngine() {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "allowed", false)
+                .replace("}],", "}],\"n\":1,\"logprobs\":false,\"temperature\":0.5,\"seed\":3,\"user\":\"u1\","));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(engineBody("allowed")).contains("\"temperature\":0.5", "\"seed\":3", "\"max_tokens\":4096")
+                .doesNotContain("\"n\":", "logprobs", "\"user\":");
+    }
+
+    private static String engineBody(String content) {
+        return engine.requestBodies.stream().filter(b -> b.contains("\"content\":\"" + content + "\"")).findFirst().orElseThrow();
+    }
+
     private HttpResponse<String> send(String method, String path, String key, String body) {
         return calls.send(port, method, path, key, body);
     }
@@ -208,9 +263,4 @@ class GatewayIT {
     private static String chat(String model, String content, boolean stream) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}],\"stream\":" + stream + "}";
     }
-
-
-
-
-
 }

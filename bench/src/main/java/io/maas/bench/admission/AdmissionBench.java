@@ -5,6 +5,7 @@ import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
 import io.maas.gateway.admission.Admission;
 import io.maas.gateway.admission.Admitter;
+import io.maas.gateway.admission.Demand;
 import io.maas.gateway.auth.CallerKey;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Admission overhead per request: the gateway's {@link Admitter} admitting and then settling a chat
@@ -111,16 +112,16 @@ public final class AdmissionBench {
     private static long[] measure(Admitter admitter, JsonMapper json, CallerKey caller, int requests, int concurrency,
                                   JdbcClient reservations) throws Exception {
         long[] nanos = new long[requests];
+        long promptBytes = json.writeValueAsBytes(json.readTree(BODY).get("messages")).length;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < concurrency; t++) {
                 int first = t;
                 futures.add(threads.submit(() -> {
                     for (int i = first; i < requests; i += concurrency) {
-                        ObjectNode body = (ObjectNode) json.readTree(BODY);
                         String id = UUID.randomUUID().toString().replace("-", "");
                         long start = System.nanoTime();
-                        Admission admission = admitter.admit(caller, "bench", body, id, Instant.now());
+                        Admission admission = admitter.admit(caller, new Demand(id, "bench", OptionalLong.of(64), promptBytes), Instant.now());
                         admission.settle(120);
                         if (reservations != null) {
                             reservations.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(id).update();

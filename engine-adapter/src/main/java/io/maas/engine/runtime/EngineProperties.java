@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param contextSize      llama.cpp's total context, shared by the slots; 0 means the model's trained length
  * @param parallel         requests generated at once (slots); more wait for a free slot
  * @param threads          llama.cpp CPU threads; on small machines 1 is fastest, as the JVM needs the other cores
- * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context)
+ * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context); the external
+ *                         runtime sends it to the engine process, which would otherwise generate up to the context
  * @param nativeLog        let llama.cpp log to stderr (noisy: several lines per request)
  * @param banByteTokens    never sample byte-fallback tokens (always on for the demo model)
  * @param drainGrace       on shutdown, how long requests in flight may take to finish while new ones get 503

@@ -20,16 +20,23 @@ public final class Admission {
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
 
     private final String requestId;
+    private final long outputCap;
     private final AdmissionStore store;
     private final DurableReservations durable;
     private final Map<String, String> headers;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    Admission(String requestId, AdmissionStore store, DurableReservations durable, Map<String, String> headers) {
+    Admission(String requestId, long outputCap, AdmissionStore store, DurableReservations durable, Map<String, String> headers) {
         this.requestId = requestId;
+        this.outputCap = outputCap;
         this.store = store;
         this.durable = durable;
         this.headers = Map.copyOf(headers);
+    }
+
+    /** The output tokens reserved, which the engine must be sent as its {@code max_tokens}. */
+    public long outputCap() {
+        return outputCap;
     }
 
     /** The {@code x-ratelimit-*} headers of the limits that bind this request; empty when none is set. */

@@ -12,9 +12,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Admission, between resolving the model and calling an engine: every limit of the caller's tenant
@@ -29,8 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>the counter store unreachable: 503 {@code limits_unavailable} (fail closed), or, with
  *       {@code fail-open}, admitted without rate limits and logged.</li>
  * </ul>
- * Limits bind every key, an administrator's included. The {@code max_tokens} sent to the engine is
- * lowered to the model's cap when larger, so the engine can never produce more than was reserved.
+ * Limits bind every key, an administrator's included. Every admission decides the output cap the
+ * engine is sent ({@link Admission#outputCap()}), so the engine can never produce more than was reserved.
  */
 @Component
 public class Admitter {
@@ -42,33 +39,33 @@ public class Admitter {
     private final DurableReservations durable;
     private final TenantPriceBooks books;
     private final AdmissionProperties properties;
-    private final JsonMapper json;
 
     Admitter(LimitPolicies policies, AdmissionStore store, DurableReservations durable, TenantPriceBooks books,
-             AdmissionProperties properties, JsonMapper json) {
+             AdmissionProperties properties) {
         this.policies = policies;
         this.store = store;
         this.durable = durable;
         this.books = books;
         this.properties = properties;
-        this.json = json;
     }
 
     /**
-     * Admits request {@code requestId} of {@code caller} for {@code model} with the client's {@code body}
-     * (whose output cap may be lowered here), or throws the refusal.
+     * Admits {@code demand} of {@code caller} at {@code now}, the admission instant (its rate windows and
+     * price horizon), or throws the refusal. The admission carries the output cap to send the engine.
      */
-    public Admission admit(CallerKey caller, String model, ObjectNode body, String requestId, Instant now) {
-        long outputTokens = capOutput(body, model);
+    public Admission admit(CallerKey caller, Demand demand, Instant now) {
+        String requestId = demand.requestId();
+        String model = demand.model();
+        long outputTokens = outputCap(demand);
         LimitPolicies.Applicable applicable = policies.of(caller.tenantId(), caller.keyId());
         List<LimitPolicy> binding = applicable.forModel(model);
         boolean moneyMayBind = applicable.billing().prepaid() || applicable.billing().creditLimit() != null
                 || binding.stream().anyMatch(p -> p.monthlySpendLimit() != null);
         List<LimitPolicy> rated = binding.stream().filter(LimitPolicy::hasRateLimits).toList();
         if (rated.isEmpty() && !moneyMayBind && binding.stream().noneMatch(LimitPolicy::hasDurableLimits)) {
-            return new Admission(requestId, null, null, Map.of());
+            return new Admission(requestId, outputTokens, null, null, Map.of());
         }
-        long promptTokens = promptUpperBound(body);
+        long promptTokens = demand.promptBytes() + properties.promptOverheadTokens();
         Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
         WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(properties.lease()));
 
@@ -97,15 +94,15 @@ public class Admitter {
             try {
                 durable.reserve(requestId, caller.tenantId(), caller.keyId(), model, binding, applicable.billing(), worst, now, properties.lease());
             } catch (RuntimeException e) {
-                new Admission(requestId, counters, null, Map.of()).release();
+                new Admission(requestId, outputTokens, counters, null, Map.of()).release();
                 if (e instanceof GatewayException refused) {
                     throw refused.withHeaders(headers);
                 }
                 throw e;
             }
-            return new Admission(requestId, counters, durable, headers);
+            return new Admission(requestId, outputTokens, counters, durable, headers);
         }
-        return new Admission(requestId, counters, null, headers);
+        return new Admission(requestId, outputTokens, counters, null, headers);
     }
 
     /**
@@ -160,34 +157,12 @@ public class Admitter {
     }
 
     /**
-     * Lowers {@code max_tokens} / {@code max_completion_tokens} to the model's cap; returns the output
-     * tokens to reserve: the larger of the two when both are set (an engine may honour either), the cap
-     * when neither is.
+     * The output cap to reserve and to send the engine: what the client asked for, lowered to the model's
+     * cap; the model's cap when the client set none. The engine is always sent it, so it can never
+     * produce more than was reserved.
      */
-    private long capOutput(ObjectNode body, String model) {
-        long cap = properties.maxOutputTokens(model);
-        long reserve = -1;
-        for (String field : List.of("max_completion_tokens", "max_tokens")) {
-            JsonNode value = body.get(field);
-            if (value != null && value.isNumber()) {
-                if (value.asLong() > cap) {
-                    body.put(field, cap);
-                }
-                reserve = Math.max(reserve, Math.min(value.asLong(), cap));
-            }
-        }
-        return reserve < 0 ? cap : reserve;
-    }
-
-    /** The prompt's token upper bound: see {@link WorstCase}. */
-    private long promptUpperBound(ObjectNode body) {
-        long bytes = 0;
-        for (String field : List.of("messages", "tools")) {
-            JsonNode value = body.get(field);
-            if (value != null) {
-                bytes += json.writeValueAsBytes(value).length;
-            }
-        }
-        return bytes + properties.promptOverheadTokens();
+    private long outputCap(Demand demand) {
+        long cap = properties.maxOutputTokens(demand.model());
+        return Math.min(demand.outputTokens().orElse(cap), cap);
     }
 }

@@ -28,7 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate, resolve the model, admit (limits checked and
@@ -72,29 +71,23 @@ class ChatCompletionsController {
 
     @PostMapping("/v1/chat/completions")
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Instant startedAt = clock.instant();
-        ParsedRequest parsed = parser.parse(request.getInputStream(), request.getContentLengthLong());
-        ModelRoutes.Route route = routes.resolve(parsed.request().model(), caller);
+        ChatRequest chat = parser.parse(request.getInputStream(), request.getContentLengthLong());
+        ModelRoutes.Route route = routes.resolve(chat.model(), caller);
         String requestId = UUID.randomUUID().toString().replace("-", "");
-        boolean stream = parsed.request().isStream();
-        ObjectNode body = parsed.body();
-        if (stream) {
-            JsonNode options = body.get("stream_options");
-            (options instanceof ObjectNode existing ? existing : body.putObject("stream_options")).put("include_usage", true);
-        }
+        Instant admittedAt = clock.instant();
         Admission admission;
         try {
-            admission = admitter.admit(caller, route.model(), body, requestId, startedAt);
+            admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
         } catch (GatewayException refused) {
             throw refused.withHeader("x-request-id", requestId);
         }
         try {
             admission.headers().forEach(response::setHeader);
             response.setHeader("x-request-id", requestId);
-            var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
-            var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, admission);
-            if (stream) {
-                stream(accepted, parsed.request().includeUsage(), response);
+            var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(chat.engineBody(admission.outputCap())));
+            var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admission);
+            if (chat.stream()) {
+                stream(accepted, chat.clientWantsUsage(), response);
             } else {
                 once(accepted, response);
             }
