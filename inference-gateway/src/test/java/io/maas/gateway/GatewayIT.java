@@ -128,16 +128,31 @@ class GatewayIT {
     }
 
     @Test
-    void streamsChunksInOrderAndRecordsTheEnginesUsageBeforeDone() throws SQLException {
-        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "ok", true));
+    void streamsChunksInOrderAndRecordsTheEnginesUsageBeforeDone() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(chat("scripted", "ok", true))).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
         String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+        StringBuilder body = new StringBuilder();
+        Map<String, String> recordAtDone = null;
+        try (var lines = response.body()) {
+            for (var it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                body.append(line).append('\n');
+                if (line.equals("data: [DONE]")) {
+                    recordAtDone = usageRecord(requestId); // read the moment the client sees the end, before reading on
+                }
+            }
+        }
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
-        assertThat(response.body()).containsSubsequence(": keep-alive", "\"reasoning_content\":\"think\"", "Hello", " there", "data: [DONE]");
-        assertThat(response.body()).as("usage was not asked for").doesNotContain("\"usage\"");
+        assertThat(body).containsSubsequence(": keep-alive", "\"reasoning_content\":\"think\"", "Hello", " there", "data: [DONE]");
+        assertThat(body.toString()).as("usage was not asked for").doesNotContain("\"usage\"");
         assertThat(engine.requestBodies).anyMatch(b -> b.contains("\"content\":\"ok\"") && b.contains("\"include_usage\":true"));
-        assertThat(usageRecord(requestId)).containsEntry("outcome", "COMPLETED").containsEntry("stream", "t")
+        assertThat(recordAtDone).as("the usage record existed when the client saw [DONE]").isNotNull()
+                .containsEntry("outcome", "COMPLETED").containsEntry("stream", "t")
                 .containsEntry("prompt_tokens", "7").containsEntry("prompt_cache_hit_tokens", "4")
                 .containsEntry("completion_tokens", "3").containsEntry("tenant_id", TENANT.toString());
     }

@@ -20,7 +20,7 @@ import io.maas.engine.runtime.GenerationRequest;
 import io.maas.engine.runtime.ModelInfo;
 import io.maas.engine.runtime.TokenEstimate;
 import io.maas.engine.status.PrometheusSamples;
-import io.maas.engine.system.ApiException;
+import io.maas.api.openai.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -59,7 +59,7 @@ public final class Admission {
             return;
         }
         if (durable != null && !ran) {
-            durable.release(requestId); // a request that ran ends it with its usage record (UsageRecorder)
+            durable.end(requestId); // a request that ran ends it with its usage record (UsageRecorder)
         }
         if (store != null) {
             try {

@@ -2,8 +2,8 @@ package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.gateway.error.GatewayException;
-import io.maas.gateway.metering.TenantPriceBooks;
+import io.maas.api.openai.ApiException;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.PriceBook;
 import java.time.Instant;
 import java.util.List;
@@ -95,7 +95,7 @@ public class Admitter {
                 durable.reserve(requestId, caller.tenantId(), caller.keyId(), model, binding, applicable.billing(), worst, now, properties.lease());
             } catch (RuntimeException e) {
                 new Admission(requestId, outputTokens, counters, null, Map.of()).release();
-                if (e instanceof GatewayException refused) {
+                if (e instanceof ApiException refused) {
                     throw refused.withHeaders(headers);
                 }
                 throw e;
@@ -131,12 +131,12 @@ public class Admitter {
             return null;
         }
         log.warn("request={}: rate-limit store unreachable ({}); refused (fail-closed)", requestId, e.getMessage());
-        throw new GatewayException(ApiError.LIMITS_UNAVAILABLE, "The gateway cannot check your rate limits right now"
+        throw new ApiException(ApiError.LIMITS_UNAVAILABLE, "The gateway cannot check your rate limits right now"
                 + " (its counter store is unreachable), so it does not run the request. Retry in a few seconds.")
                 .withHeader("Retry-After", "5");
     }
 
-    private static GatewayException refusal(LimitPolicy policy, AdmissionStore.Decision decision, WorstCase worst, Instant now) {
+    private static ApiException refusal(LimitPolicy policy, AdmissionStore.Decision decision, WorstCase worst, Instant now) {
         long retryAfter = RateLimitHeaders.secondsToWindowEnd(now);
         String message = switch (decision.refusedLimit()) {
             case REQUESTS -> "Rate limit reached: your " + policy.describe() + " may send " + policy.requestsPerMinute()
@@ -153,7 +153,7 @@ public class Admitter {
                         + " requests concurrently and has " + decision.inUse() + " in flight. Retry when one has finished.";
             }
         };
-        return new GatewayException(ApiError.RATE_LIMIT_EXCEEDED, message).withHeader("Retry-After", Long.toString(retryAfter));
+        return new ApiException(ApiError.RATE_LIMIT_EXCEEDED, message).withHeader("Retry-After", Long.toString(retryAfter));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.maas.gateway.admission;
 
+import io.maas.api.tenant.BillingMode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,10 +24,10 @@ class LimitPolicies {
     private static final int MAX_CACHED = 100_000;
 
     /** How a tenant pays: {@code PREPAID} spends its balance; {@code POSTPAID} may owe up to {@code creditLimit} (null: no limit). */
-    record Billing(String mode, BigDecimal creditLimit) {
+    record Billing(BillingMode mode, BigDecimal creditLimit) {
 
         boolean prepaid() {
-            return "PREPAID".equals(mode);
+            return mode == BillingMode.PREPAID;
         }
     }
 
@@ -84,7 +85,7 @@ class LimitPolicies {
                 .list();
         Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
                 .param(tenantId)
-                .query((rs, row) -> new Billing(rs.getString("billing_mode"), rs.getBigDecimal("credit_limit")))
+                .query((rs, row) -> new Billing(BillingMode.valueOf(rs.getString("billing_mode")), rs.getBigDecimal("credit_limit")))
                 .single();
         return new Applicable(policies, billing);
     }

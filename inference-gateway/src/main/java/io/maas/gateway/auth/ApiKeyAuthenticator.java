@@ -2,8 +2,9 @@ package io.maas.gateway.auth;
 
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.ApiError;
+import io.maas.api.tenant.TenantStatus;
 import io.maas.gateway.GatewayProperties;
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,14 +61,14 @@ class ApiKeyAuthenticator {
         }
         ApiKeyStore.StoredKey key = cached.key();
         if (key.revokedAt() != null && !key.revokedAt().isAfter(now)) {
-            throw new GatewayException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… has been revoked.");
+            throw new ApiException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… has been revoked.");
         }
         if (key.expiresAt() != null && !key.expiresAt().isAfter(now)) {
-            throw new GatewayException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… expired at " + key.expiresAt() + ".");
+            throw new ApiException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… expired at " + key.expiresAt() + ".");
         }
-        if (!"ACTIVE".equals(key.tenantStatus())) {
-            throw new GatewayException(ApiError.INVALID_API_KEY, "The tenant of API key " + key.prefix() + "… is "
-                    + key.tenantStatus().toLowerCase(java.util.Locale.ROOT) + ". Contact your platform administrator.");
+        if (key.tenantStatus() != TenantStatus.ACTIVE) {
+            throw new ApiException(ApiError.INVALID_API_KEY, "The tenant of API key " + key.prefix() + "… is "
+                    + key.tenantStatus().name().toLowerCase(java.util.Locale.ROOT) + ". Contact your platform administrator.");
         }
         touchLater(key, now);
         return new CallerKey(key.id(), key.tenantId(), key.prefix(), key.allowedModels());
@@ -81,8 +82,8 @@ class ApiKeyAuthenticator {
         }
     }
 
-    private static GatewayException invalid() {
-        return new GatewayException(ApiError.INVALID_API_KEY,
+    private static ApiException invalid() {
+        return new ApiException(ApiError.INVALID_API_KEY,
                 "Incorrect API key provided. Send it as 'Authorization: Bearer sk-…'; keys are shown once, when created.");
     }
 }

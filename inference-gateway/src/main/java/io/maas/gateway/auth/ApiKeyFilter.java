@@ -1,6 +1,6 @@
 package io.maas.gateway.auth;
 
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.error.ErrorWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -38,7 +38,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 ? header.substring(BEARER.length()).strip() : null;
         try {
             request.setAttribute(CallerKey.ATTRIBUTE, authenticator.authenticate(bearer));
-        } catch (GatewayException e) {
+        } catch (ApiException e) {
             errors.write(response, e.error(), e.getMessage(), e.param());
             return;
         }

@@ -1,6 +1,7 @@
 package io.maas.gateway.error;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ErrorResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -22,8 +23,8 @@ class OpenAiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrors.class);
 
-    @ExceptionHandler(GatewayException.class)
-    ResponseEntity<ErrorResponse> refused(GatewayException e) {
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ErrorResponse> refused(ApiException e) {
         var answer = ResponseEntity.status(e.error().status());
         e.headers().forEach(answer::header);
         return answer.body(e.error().response(e.getMessage(), e.param()));

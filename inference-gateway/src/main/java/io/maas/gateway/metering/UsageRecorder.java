@@ -1,6 +1,8 @@
 package io.maas.gateway.metering;
 
 import io.maas.api.openai.Usage;
+import io.maas.gateway.admission.DurableReservations;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
@@ -47,13 +49,16 @@ public class UsageRecorder {
     private final TenantPriceBooks books;
     private final UsageLedger ledger;
     private final UsageSpool spool;
+    private final DurableReservations reservations;
 
-    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool) {
+    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool,
+                         DurableReservations reservations) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.books = books;
         this.ledger = new UsageLedger(jdbc);
         this.spool = spool;
+        this.reservations = reservations;
     }
 
     /**
@@ -96,19 +101,10 @@ public class UsageRecorder {
                 return false;
             }
             ledger.write(record, price(record).orElse(null));
-            endReservation(record.requestId());
+            reservations.end(record.requestId()); // spend counted once: in the ledger from now on, no longer held
             return true;
         });
         return Boolean.TRUE.equals(written);
-    }
-
-    /**
-     * The request's money reservation (admission) ends in the transaction that makes its usage count
-     * in the ledger: spend is then counted once, never zero times, and a record waiting in the spool
-     * keeps its reservation until the replay writes it.
-     */
-    private void endReservation(String requestId) {
-        jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
     }
 
     private boolean insertRecord(UsageRecord record) {

@@ -1,13 +1,14 @@
 package io.maas.gateway.relay;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.admission.Admission;
 import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
@@ -78,12 +79,12 @@ class ChatCompletionsController {
         Admission admission;
         try {
             admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
-        } catch (GatewayException refused) {
-            throw refused.withHeader("x-request-id", requestId);
+        } catch (ApiException refused) {
+            throw refused.withHeader(RequestId.HEADER, requestId);
         }
         try {
             admission.headers().forEach(response::setHeader);
-            response.setHeader("x-request-id", requestId);
+            response.setHeader(RequestId.HEADER, requestId);
             var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(chat.engineBody(admission.outputCap())));
             var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admission);
             if (chat.stream()) {
@@ -128,7 +129,7 @@ class ChatCompletionsController {
             usage = json.treeToValue(reported, Usage.class);
         } catch (IOException | JacksonException | IllegalArgumentException e) {
             settle(accepted, engineCount(accepted, null, 0), Outcome.ENGINE_ERROR);
-            throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
+            throw new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
                     + "' sent a broken answer. Retry the request.");
         }
         settle(accepted, usage, Outcome.COMPLETED);

@@ -1,10 +1,12 @@
 package io.maas.gateway.relay;
 
+import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ErrorResponse;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.GatewayProperties;
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.routing.ModelRoutes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class EngineClient {
 
-    static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Logger log = LoggerFactory.getLogger(EngineClient.class);
 
     /** An engine that accepted the request; {@code body} must be closed, which aborts the engine's work if unread. */
@@ -59,7 +59,7 @@ class EngineClient {
             HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/v1/chat/completions"))
                     .timeout(responseTimeout)
                     .header("Content-Type", "application/json")
-                    .header(REQUEST_ID_HEADER, requestId)
+                    .header(RequestId.HEADER, requestId)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             HttpResponse<InputStream> response;
@@ -69,24 +69,24 @@ class EngineClient {
                 log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
                 continue;
             } catch (HttpTimeoutException e) {
-                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
+                throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
                         + "' did not start answering in time. Retry later.");
             } catch (IOException e) {
                 log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
-                throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+                throw new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
+                throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
             }
             if (response.statusCode() == 200) {
                 return new EngineCall(endpoint, response.body());
             }
-            GatewayException refusal = refusal(route, endpoint, requestId, response);
+            ApiException refusal = refusal(route, endpoint, requestId, response);
             if (refusal.error() != ApiError.ENGINE_UNAVAILABLE) {
                 throw refusal;
             }
         }
-        throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
+        throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
                 + "' is available right now. Retry in a few seconds.");
     }
 
@@ -95,7 +95,7 @@ class EngineClient {
      * finish; empty when the engine cannot say (it is gone, or forgot the request).
      */
     Optional<Usage> finalUsage(URI endpoint, String requestId, Duration wait) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/engine/requests/" + requestId + "?waitMs=" + wait.toMillis()))
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve(EngineReceipt.path(requestId) + "?waitMs=" + wait.toMillis()))
                 .timeout(wait.plusSeconds(2))
                 .GET()
                 .build();
@@ -105,8 +105,7 @@ class EngineClient {
                 log.warn("Engine {} has no receipt for request {} (HTTP {})", endpoint, requestId, response.statusCode());
                 return Optional.empty();
             }
-            JsonNode usage = json.readTree(response.body()).get("usage");
-            return usage == null || usage.isNull() ? Optional.empty() : Optional.of(json.treeToValue(usage, Usage.class));
+            return Optional.ofNullable(json.readValue(response.body(), EngineReceipt.class).usage());
         } catch (IOException | JacksonException e) {
             log.warn("Engine {} did not give the receipt of request {}: {}", endpoint, requestId, e.toString());
             return Optional.empty();
@@ -116,7 +115,7 @@ class EngineClient {
         }
     }
 
-    private GatewayException refusal(ModelRoutes.Route route, URI endpoint, String requestId, HttpResponse<InputStream> response) {
+    private ApiException refusal(ModelRoutes.Route route, URI endpoint, String requestId, HttpResponse<InputStream> response) {
         int status = response.statusCode();
         ErrorResponse.Body error = null;
         try (InputStream body = response.body()) {
@@ -127,17 +126,17 @@ class EngineClient {
         if (status >= 500) {
             log.warn("Engine {} answered {} to request {}: {}", endpoint, status, requestId, error == null ? "-" : error.message());
             return status == 503
-                    ? new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model() + "' is not ready.")
-                    : new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+                    ? new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model() + "' is not ready.")
+                    : new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
         }
         if (error == null || error.message() == null) {
-            return new GatewayException(ApiError.forStatus(status), "The engine refused the request (HTTP " + status + ").");
+            return new ApiException(ApiError.forStatus(status), "The engine refused the request (HTTP " + status + ").");
         }
         String code = error.code();
         ApiError mapped = Arrays.stream(ApiError.values())
                 .filter(e -> e.code().equals(code) && e.status() == status)
                 .findFirst()
                 .orElse(ApiError.forStatus(status));
-        return new GatewayException(mapped, error.message(), error.param());
+        return new ApiException(mapped, error.message(), error.param());
     }
 }

@@ -3,7 +3,7 @@ package io.maas.gateway.relay;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.gateway.GatewayProperties;
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -183,12 +183,12 @@ class RequestParser {
         }
     }
 
-    private GatewayException tooLarge() {
-        return new GatewayException(ApiError.REQUEST_TOO_LARGE,
+    private ApiException tooLarge() {
+        return new ApiException(ApiError.REQUEST_TOO_LARGE,
                 "The request body exceeds " + maxBytes + " bytes. Shorten the conversation.", null);
     }
 
-    private static GatewayException invalid(String message, String param) {
-        return new GatewayException(ApiError.INVALID_REQUEST, message, param);
+    private static ApiException invalid(String message, String param) {
+        return new ApiException(ApiError.INVALID_REQUEST, message, param);
     }
 }

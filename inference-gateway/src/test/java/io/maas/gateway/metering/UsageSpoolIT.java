@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.Usage;
 import io.maas.db.testing.TestDatabase;
+import io.maas.gateway.admission.DurableReservations;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +73,8 @@ class UsageSpoolIT {
 
     private UsageRecorder recorder(DataSource dataSource) {
         JdbcClient jdbc = JdbcClient.create(dataSource);
-        return new UsageRecorder(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                new TenantPriceBooks(jdbc), new UsageSpool(spoolDir));
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        return new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc), new UsageSpool(spoolDir),
+                new DurableReservations(jdbc, transactions));
     }
 }
