@@ -20,7 +20,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize a larger request body is refused with 413
  * @param keyCacheTtl how long a looked-up API key is trusted; a revoked key stops working after this
  * @param engineConnectTimeout connecting to an engine; past it the next endpoint is tried
- * @param engineResponseTimeout until an engine starts answering (it may queue the request)
+ * @param engineResponseTimeout until an engine starts answering (it may queue the request); never past the request deadline
+ * @param engineIdleTimeout a streamed answer during which the engine sends nothing for this long is cut off and billed
+ *                          for what the engine did (its receipt)
+ * @param requestDeadline no request runs longer: then the engine call is cut off and billed for what the engine did.
+ *                        Must be below the admission lease, so that a request never outlives its reservations
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
  * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
@@ -33,6 +37,8 @@ public record GatewayProperties(
         @DefaultValue("3s") Duration keyCacheTtl,
         @DefaultValue("2s") Duration engineConnectTimeout,
         @DefaultValue("10m") Duration engineResponseTimeout,
+        @DefaultValue("60s") Duration engineIdleTimeout,
+        @DefaultValue("20m") Duration requestDeadline,
         @DefaultValue("3s") Duration receiptWait,
         @DefaultValue @Valid Bootstrap bootstrap,
         @DefaultValue("usage-spool") Path usageSpoolDir) {

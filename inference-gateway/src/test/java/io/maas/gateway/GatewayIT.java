@@ -1,10 +1,12 @@
 package io.maas.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.maas.api.keys.ApiKeySecret;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +43,9 @@ class GatewayIT {
         registry.add("platform.gateway.models[2].name", () -> "unreachable");
         registry.add("platform.gateway.models[2].endpoints[0]", () -> "http://127.0.0.1:1");
         registry.add("platform.gateway.max-request-size", () -> "64KB");
+        registry.add("platform.gateway.engine-response-timeout", () -> "2s");
+        registry.add("platform.gateway.engine-idle-timeout", () -> "1s");
+        registry.add("platform.gateway.request-deadline", () -> "3s");
     }
 
     @BeforeAll
@@ -256,6 +261,92 @@ class GatewayIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(engineBody("allowed")).contains("\"temperature\":0.5", "\"seed\":3", "\"max_tokens\":4096")
                 .doesNotContain("\"n\":", "logprobs", "\"user\":");
+    }
+
+    @Test
+    void aStreamThatGoesSilentIsCutAtTheIdleTimeoutAndBilledFromTheEnginesReceipt() throws SQLException {
+        long started = System.nanoTime();
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "stall", true));
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("cut at the idle timeout (1 s), before the deadline (3 s)")
+                .isLessThan(Duration.ofSeconds(3));
+        assertThat(response.body()).contains("Hel", "\"code\":\"engine_error\"").doesNotContain("[DONE]");
+        assertThat(usageRecord(requestId)).containsEntry("outcome", "ENGINE_ERROR").containsEntry("completion_tokens", "2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.cutOff.contains(requestId));
+    }
+
+    @Test
+    void aStreamOfKeepAlivesForeverEndsAtTheRequestDeadlineAndIsBilled() throws SQLException {
+        long started = System.nanoTime();
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "keep-alive-forever", true));
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(response.body()).contains("\"code\":\"engine_error\"").doesNotContain("[DONE]");
+        assertThat(usageRecord(requestId)).containsEntry("outcome", "ENGINE_ERROR").containsEntry("completion_tokens", "2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.cutOff.contains(requestId));
+    }
+
+    @Test
+    void anEngineThatTimesOutAfterItGotTheRequestIsBilledFromItsReceipt() throws SQLException {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "late", false));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(usageRecord(response.headers().firstValue("x-request-id").orElseThrow()))
+                .containsEntry("outcome", "ENGINE_ERROR").containsEntry("completion_tokens", "2");
+    }
+
+    @Test
+    void anAnswerWithoutUsageIsServedAndBilledFromTheEnginesReceipt() throws SQLException {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "no-usage", false));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Hello there");
+        assertThat(usageRecord(response.headers().firstValue("x-request-id").orElseThrow()))
+                .containsEntry("outcome", "COMPLETED").containsEntry("prompt_tokens", "7").containsEntry("completion_tokens", "2");
+    }
+
+    @Test
+    void moreCachedThanPromptTokensIsServedAndBilledWithTheCacheCappedAtThePrompt() throws SQLException {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "cached-over-prompt", false));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(usageRecord(response.headers().firstValue("x-request-id").orElseThrow()))
+                .containsEntry("prompt_tokens", "7").containsEntry("prompt_cache_hit_tokens", "7")
+                .containsEntry("prompt_cache_miss_tokens", "0").containsEntry("completion_tokens", "2");
+    }
+
+    @Test
+    void theRequestIsCountedAtItsAdmissionNotWhenItsUploadBegan() throws Exception {
+        byte[] body = chat("scripted", "uploaded-slowly", false).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.InputStream slowly = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(body, 0, 10),
+                new java.io.InputStream() {
+                    private int next = 10;
+
+                    @Override
+                    public int read() throws java.io.IOException {
+                        if (next == 10) {
+                            try {
+                                Thread.sleep(1500);
+                            } catch (InterruptedException e) {
+                                throw new java.io.InterruptedIOException();
+                            }
+                        }
+                        return next < body.length ? body[next++] : -1;
+                    }
+                });
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> slowly)).build();
+        java.time.Instant uploadBegan = java.time.Instant.now();
+
+        var response = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        long startedAt = Long.parseLong(TestRows.one("SELECT (extract(epoch FROM started_at) * 1000)::bigint AS ms FROM usage_record"
+                + " WHERE request_id = ?", response.headers().firstValue("x-request-id").orElseThrow()).get("ms"));
+        assertThat(startedAt).as("admitted once the body was read").isGreaterThan(uploadBegan.plusMillis(1400).toEpochMilli());
     }
 
     private static String engineBody(String content) {

@@ -6,6 +6,7 @@ import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.admission.Admission;
+import io.maas.gateway.admission.AdmissionProperties;
 import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.api.openai.ApiException;
@@ -34,8 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /v1/chat/completions}: parse and validate, resolve the model, admit (limits checked and
  * the worst case reserved, {@link Admitter}), call an engine, relay, then settle: the usage record is
  * written before the client receives the end of the response, and the reservation is settled to the
- * engine's count after it. Every other way out (engine refusing or unreachable, a failure of the
- * gateway) releases the reservation in a {@code finally}, so none outlives its request.
+ * engine's count after it. Work an engine did is always billed: an answer without usage, an answer cut
+ * off at the request's deadline or idle timeout ({@link EngineWatch}), an engine that got the request
+ * and never answered, all settle from the engine's receipt. Every other way out (engine refusing or
+ * unreachable, a failure of the gateway) releases the reservation in a {@code finally}, so none
+ * outlives its request.
  */
 @RestController
 class ChatCompletionsController {
@@ -50,10 +54,13 @@ class ChatCompletionsController {
     private final Admitter admitter;
     private final JsonMapper json;
     private final Clock clock;
+    private final EngineWatch watch;
     private final Duration receiptWait;
+    private final Duration deadline;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
-                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, GatewayProperties properties) {
+                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, EngineWatch watch,
+                              GatewayProperties properties, AdmissionProperties admission) {
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
@@ -62,7 +69,13 @@ class ChatCompletionsController {
         this.admitter = admitter;
         this.json = json;
         this.clock = clock;
+        this.watch = watch;
         this.receiptWait = properties.receiptWait();
+        this.deadline = properties.requestDeadline();
+        if (deadline.compareTo(admission.lease()) >= 0) {
+            throw new IllegalArgumentException("platform.gateway.request-deadline (" + deadline + ") must be below"
+                    + " platform.gateway.admission.lease (" + admission.lease() + "): no request may outlive its reservations");
+        }
     }
 
     /** What is known of a request from the moment an engine accepted it. */
@@ -85,7 +98,18 @@ class ChatCompletionsController {
         try {
             admission.headers().forEach(response::setHeader);
             response.setHeader(RequestId.HEADER, requestId);
-            var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(chat.engineBody(admission.outputCap())));
+            Instant endsAt = admittedAt.plus(deadline);
+            EngineClient.EngineCall sent;
+            try {
+                sent = engines.chatCompletions(route, requestId, json.writeValueAsBytes(chat.engineBody(admission.outputCap())), endsAt);
+            } catch (EngineClient.SentWithoutAnswer lost) {
+                var call = new EngineClient.EngineCall(lost.endpoint(), InputStream.nullInputStream());
+                var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admission);
+                engines.finalUsage(lost.endpoint(), requestId, receiptWait)
+                        .ifPresent(usage -> settle(accepted, usage, Outcome.ENGINE_ERROR));
+                throw lost.answer();
+            }
+            var call = new EngineClient.EngineCall(sent.endpoint(), watch.watch(sent.body(), endsAt, chat.stream(), requestId));
             var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admission);
             if (chat.stream()) {
                 stream(accepted, chat.clientWantsUsage(), response);
@@ -126,13 +150,13 @@ class ChatCompletionsController {
         try (InputStream body = accepted.call().body()) {
             answer = body.readAllBytes();
             JsonNode reported = json.readTree(answer).get("usage");
-            usage = json.treeToValue(reported, Usage.class);
+            usage = reported == null || reported.isNull() ? null : json.treeToValue(reported, Usage.class);
         } catch (IOException | JacksonException | IllegalArgumentException e) {
             settle(accepted, engineCount(accepted, null, 0), Outcome.ENGINE_ERROR);
             throw new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
                     + "' sent a broken answer. Retry the request.");
         }
-        settle(accepted, usage, Outcome.COMPLETED);
+        settle(accepted, usage != null ? usage : engineCount(accepted, null, 0), Outcome.COMPLETED);
         response.setStatus(200);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(answer.length);
@@ -152,7 +176,12 @@ class ChatCompletionsController {
         });
     }
 
-    private void settle(Accepted accepted, Usage usage, Outcome outcome) {
+    /** Records {@code reported} (made consistent: cache hits at most the prompt) and settles the reservations with it. */
+    private void settle(Accepted accepted, Usage reported, Outcome outcome) {
+        Usage usage = reported.consistent();
+        if (usage != reported) {
+            log.warn("request={}: the engine reported an inconsistent usage {}; billed as {}", accepted.requestId(), reported, usage);
+        }
         Instant completedAt = clock.instant();
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,

@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,6 +42,31 @@ class EngineClient {
     record EngineCall(URI endpoint, InputStream body) {
     }
 
+    /**
+     * The request was sent to {@code endpoint} but no answer came (a timeout, a broken connection): the
+     * engine may have worked on it, so the caller bills what the engine's receipt says, then tells the
+     * client {@code answer}.
+     */
+    static final class SentWithoutAnswer extends RuntimeException {
+
+        private final URI endpoint;
+        private final ApiException answer;
+
+        SentWithoutAnswer(URI endpoint, ApiException answer, Exception cause) {
+            super(answer.getMessage(), cause);
+            this.endpoint = endpoint;
+            this.answer = answer;
+        }
+
+        URI endpoint() {
+            return endpoint;
+        }
+
+        ApiException answer() {
+            return answer;
+        }
+    }
+
     private final HttpClient http;
     private final JsonMapper json;
     private final Duration responseTimeout;
@@ -54,10 +80,17 @@ class EngineClient {
         this.responseTimeout = properties.engineResponseTimeout();
     }
 
-    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body) {
+    /**
+     * Sends the request to the route's endpoints in turn until one accepts it; the wait for the answer to
+     * begin ends at {@code engine-response-timeout} or at {@code deadline}, whichever comes first.
+     *
+     * @throws SentWithoutAnswer when an engine got the request and gave no answer
+     */
+    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body, Instant deadline) {
         for (URI endpoint : route.endpoints()) {
+            Duration left = Duration.between(Instant.now(), deadline);
             HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/v1/chat/completions"))
-                    .timeout(responseTimeout)
+                    .timeout(left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout)
                     .header("Content-Type", "application/json")
                     .header(RequestId.HEADER, requestId)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -69,14 +102,17 @@ class EngineClient {
                 log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
                 continue;
             } catch (HttpTimeoutException e) {
-                throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
-                        + "' did not start answering in time. Retry later.");
+                log.warn("Engine {} did not start answering request {} in time", endpoint, requestId);
+                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '"
+                        + route.model() + "' did not start answering in time. Retry later."), e);
             } catch (IOException e) {
                 log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
-                throw new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_ERROR, "The engine serving '"
+                        + route.model() + "' failed. Retry later."), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
+                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_UNAVAILABLE,
+                        "The gateway is shutting down. Retry."), e);
             }
             if (response.statusCode() == 200) {
                 return new EngineCall(endpoint, response.body());
