@@ -18,7 +18,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param models the models tenants may call and the engine endpoints that serve each
  * @param maxRequestSize a larger request body is refused with 413
- * @param keyCacheTtl how long a looked-up API key is trusted; a revoked key stops working after this
+ * @param keyCacheTtl how long a looked-up API key (or the absence of one) is trusted; a revoked key stops working after this
+ * @param lastGoodFor while PostgreSQL cannot be asked, keys and limits looked up less than this long ago are still
+ *                    served from the last good lookup (their usage waits in the spool); older ones are refused with 503
  * @param engineConnectTimeout connecting to an engine; past it the next endpoint is tried
  * @param engineResponseTimeout until an engine starts answering (it may queue the request); never past the request deadline
  * @param engineIdleTimeout a streamed answer during which the engine sends nothing for this long is cut off and billed
@@ -33,8 +35,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("platform.gateway")
 public record GatewayProperties(
         @DefaultValue @NotEmpty List<@Valid ModelRoute> models,
-        @DefaultValue("4MB") DataSize maxRequestSize,
+        @DefaultValue("1MB") DataSize maxRequestSize,
         @DefaultValue("3s") Duration keyCacheTtl,
+        @DefaultValue("5m") Duration lastGoodFor,
         @DefaultValue("2s") Duration engineConnectTimeout,
         @DefaultValue("10m") Duration engineResponseTimeout,
         @DefaultValue("60s") Duration engineIdleTimeout,

@@ -349,6 +349,19 @@ class GatewayIT {
         assertThat(startedAt).as("admitted once the body was read").isGreaterThan(uploadBegan.plusMillis(1400).toEpochMilli());
     }
 
+    @Test
+    void pathParametersNeverSkipTheKeyCheckAndNeverFail() {
+        for (String path : List.of("/v1;x/models", "/v1/models;x", "/v1;/chat/completions", "//v1/models", "/user;x/balance", "/health/../v1/models")) {
+            var anonymous = send("GET", path, null, null);
+            var withKey = send("GET", path, KEY, null);
+
+            assertThat(anonymous.statusCode()).as(path).isIn(400, 401, 404);
+            assertThat(anonymous.body()).as(path).startsWith("{\"error\":{").doesNotContain("\"object\":\"list\"");
+            assertThat(withKey.statusCode()).as(path).isLessThan(500);
+        }
+        assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
+    }
+
     private static String engineBody(String content) {
         return engine.requestBodies.stream().filter(b -> b.contains("\"content\":\"" + content + "\"")).findFirst().orElseThrow();
     }
