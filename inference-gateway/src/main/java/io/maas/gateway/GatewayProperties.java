@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param models the models tenants may call and the engine endpoints that serve each
  * @param maxRequestSize a larger request body is refused with 413
+ * @param maxBodyBytesInFlight the request bodies the gateway holds at once, together; past it a request is refused with
+ *                             503 before its body is read
  * @param keyCacheTtl how long a looked-up API key (or the absence of one) is trusted; a revoked key stops working after this
  * @param lastGoodFor while PostgreSQL cannot be asked, keys and limits looked up less than this long ago are still
  *                    served from the last good lookup (their usage waits in the spool); older ones are refused with 503
@@ -36,6 +38,7 @@ import org.springframework.validation.annotation.Validated;
 public record GatewayProperties(
         @DefaultValue @NotEmpty List<@Valid ModelRoute> models,
         @DefaultValue("1MB") DataSize maxRequestSize,
+        @DefaultValue("128MB") DataSize maxBodyBytesInFlight,
         @DefaultValue("3s") Duration keyCacheTtl,
         @DefaultValue("5m") Duration lastGoodFor,
         @DefaultValue("2s") Duration engineConnectTimeout,

@@ -25,6 +25,7 @@ class GatewayIT {
     private static final String KEY = ApiKeySecret.generate();
     private static final String REVOKED_KEY = ApiKeySecret.generate();
     private static final String SUSPENDED_TENANT_KEY = ApiKeySecret.generate();
+    private static final String ONE_AT_A_TIME_KEY = ApiKeySecret.generate();
     private static final UUID TENANT = UUID.randomUUID();
 
     private final GatewayCalls calls = new GatewayCalls();
@@ -46,6 +47,7 @@ class GatewayIT {
         registry.add("platform.gateway.engine-response-timeout", () -> "2s");
         registry.add("platform.gateway.engine-idle-timeout", () -> "1s");
         registry.add("platform.gateway.request-deadline", () -> "3s");
+        registry.add("platform.gateway.max-body-bytes-in-flight", () -> "200KB");
     }
 
     @BeforeAll
@@ -56,6 +58,10 @@ class GatewayIT {
         key(TENANT, KEY, null);
         key(TENANT, REVOKED_KEY, "now() - interval '1 second'");
         key(suspended, SUSPENDED_TENANT_KEY, null);
+        UUID oneAtATime = UUID.randomUUID();
+        TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", oneAtATime, "gateway-it-" + oneAtATime);
+        key(oneAtATime, ONE_AT_A_TIME_KEY, null);
+        TestRows.execute("INSERT INTO limit_policy (tenant_id, max_concurrent_requests) VALUES (?, 1)", oneAtATime);
     }
 
     @AfterAll
@@ -360,6 +366,52 @@ class GatewayIT {
             assertThat(withKey.statusCode()).as(path).isLessThan(500);
         }
         assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyAtItsConcurrencyLimitIsRefusedBeforeItsBodyIsRead() throws Exception {
+        try (var holding = new java.net.Socket("127.0.0.1", port); var second = new java.net.Socket("127.0.0.1", port)) {
+            startUpload(holding, ONE_AT_A_TIME_KEY, 1_000); // its body never completes: it holds the key's one slot
+            Thread.sleep(300);
+            startUpload(second, ONE_AT_A_TIME_KEY, 1_000);
+
+            assertThat(statusLine(second)).as("answered without waiting for the body").contains(" 429 ");
+        }
+    }
+
+    @Test
+    void bodiesInFlightAreBoundedAcrossTheProcess() throws Exception {
+        List<java.net.Socket> uploads = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // 3 × 60 KB of the 200 KB budget
+                uploads.add(new java.net.Socket("127.0.0.1", port));
+                startUpload(uploads.getLast(), KEY, 60_000);
+            }
+            Thread.sleep(300);
+            try (var onTop = new java.net.Socket("127.0.0.1", port)) {
+                startUpload(onTop, KEY, 60_000);
+
+                assertThat(statusLine(onTop)).contains(" 503 ");
+            }
+        } finally {
+            for (var upload : uploads) {
+                upload.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> send("POST", "/v1/chat/completions", KEY, chat("scripted", "ok", false)).statusCode() == 200);
+    }
+
+    /** Sends a chat request's headers declaring {@code length} bytes of body, and only its first bytes. */
+    private void startUpload(java.net.Socket socket, String key, int length) throws java.io.IOException {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n{\"model\":").getBytes());
+        socket.getOutputStream().flush();
+    }
+
+    private static String statusLine(java.net.Socket socket) throws java.io.IOException {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
     }
 
     private static String engineBody(String content) {

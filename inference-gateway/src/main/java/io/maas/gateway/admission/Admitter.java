@@ -6,9 +6,12 @@ import io.maas.api.openai.ApiException;
 import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.PriceBook;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -39,6 +42,7 @@ public class Admitter {
     private final DurableReservations durable;
     private final TenantPriceBooks books;
     private final AdmissionProperties properties;
+    private final Map<String, AtomicInteger> entered = new ConcurrentHashMap<>();
 
     Admitter(LimitPolicies policies, AdmissionStore store, DurableReservations durable, TenantPriceBooks books,
              AdmissionProperties properties) {
@@ -103,6 +107,48 @@ public class Admitter {
             return new Admission(requestId, outputTokens, counters, durable, headers);
         }
         return new Admission(requestId, outputTokens, counters, null, headers);
+    }
+
+    /**
+     * A request of {@code caller} on its way in, counted against the concurrency limits of its key and
+     * tenant (those for every model) in this process from before its body is read until {@link #close}.
+     */
+    public final class Entry implements AutoCloseable {
+
+        private final List<AtomicInteger> counted;
+
+        private Entry(List<AtomicInteger> counted) {
+            this.counted = counted;
+        }
+
+        @Override
+        public void close() {
+            counted.forEach(AtomicInteger::decrementAndGet);
+        }
+    }
+
+    /**
+     * Lets a request of {@code caller} in before its body is read, or refuses it with 429 when its key or
+     * tenant already has as many requests in this process as it may run at once anywhere: such a request
+     * would be refused by {@link #admit} anyway, so its body is never read or held. (The limit across
+     * replicas is enforced by {@link #admit}.)
+     */
+    public Entry enter(CallerKey caller) {
+        List<LimitPolicy> limited = policies.of(caller.tenantId(), caller.keyId()).forModel(null).stream()
+                .filter(p -> p.maxConcurrentRequests() != null).toList();
+        List<AtomicInteger> counted = new ArrayList<>(limited.size());
+        for (LimitPolicy policy : limited) {
+            AtomicInteger inFlight = entered.computeIfAbsent(policy.scope(), scope -> new AtomicInteger());
+            counted.add(inFlight);
+            int now = inFlight.incrementAndGet();
+            if (now > policy.maxConcurrentRequests()) {
+                counted.forEach(AtomicInteger::decrementAndGet);
+                throw new ApiException(ApiError.RATE_LIMIT_EXCEEDED, "Too many requests at once: your " + policy.describe()
+                        + " may run " + policy.maxConcurrentRequests() + " requests concurrently and has " + (now - 1)
+                        + " in flight. Retry when one has finished.").withHeader("Retry-After", "1");
+            }
+        }
+        return new Entry(counted);
     }
 
     /**

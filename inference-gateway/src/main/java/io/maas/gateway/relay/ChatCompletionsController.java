@@ -55,11 +55,12 @@ class ChatCompletionsController {
     private final JsonMapper json;
     private final Clock clock;
     private final EngineWatch watch;
+    private final BodyBudget bodies;
     private final Duration receiptWait;
     private final Duration deadline;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
-                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, EngineWatch watch,
+                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, EngineWatch watch, BodyBudget bodies,
                               GatewayProperties properties, AdmissionProperties admission) {
         this.parser = parser;
         this.routes = routes;
@@ -70,6 +71,7 @@ class ChatCompletionsController {
         this.json = json;
         this.clock = clock;
         this.watch = watch;
+        this.bodies = bodies;
         this.receiptWait = properties.receiptWait();
         this.deadline = properties.requestDeadline();
         if (deadline.compareTo(admission.lease()) >= 0) {
@@ -83,9 +85,16 @@ class ChatCompletionsController {
                             EngineClient.EngineCall call, boolean stream, Instant startedAt, Admission admission) {
     }
 
+    /** The key's concurrency and the body's bytes are admitted before the body is read, and held until the request ends. */
     @PostMapping("/v1/chat/completions")
+    @SuppressWarnings("try") // the resources are held, never referenced
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ChatRequest chat = parser.parse(request.getInputStream(), request.getContentLengthLong());
+        try (Admitter.Entry entry = admitter.enter(caller); BodyBudget.Held body = bodies.take(request.getContentLengthLong())) {
+            create(caller, parser.parse(request.getInputStream(), request.getContentLengthLong()), response);
+        }
+    }
+
+    private void create(CallerKey caller, ChatRequest chat, HttpServletResponse response) throws IOException {
         ModelRoutes.Route route = routes.resolve(chat.model(), caller);
         String requestId = UUID.randomUUID().toString().replace("-", "");
         Instant admittedAt = clock.instant();

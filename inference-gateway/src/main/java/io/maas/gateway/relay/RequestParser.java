@@ -54,11 +54,17 @@ class RequestParser {
         this.maxBytes = properties.maxRequestSize().toBytes();
     }
 
-    ChatRequest parse(InputStream in, long declaredLength) throws IOException {
+    ChatRequest parse(InputStream in, long declaredLength) {
         if (declaredLength > maxBytes) {
             throw tooLarge();
         }
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) { // the client went away or stalled past the connector's timeout mid-upload
+            throw invalid("The request body could not be read to its end (" + e.getClass().getSimpleName()
+                    + "). Send the whole body at once.", null);
+        }
         if (bytes.length > maxBytes) {
             throw tooLarge();
         }
