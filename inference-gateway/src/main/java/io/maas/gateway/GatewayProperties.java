@@ -32,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
  * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
+ * @param usageSpoolMaxSize the most the spool holds; a record beyond it is logged in full at error level instead
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
@@ -47,7 +48,8 @@ public record GatewayProperties(
         @DefaultValue("20m") Duration requestDeadline,
         @DefaultValue("3s") Duration receiptWait,
         @DefaultValue @Valid Bootstrap bootstrap,
-        @DefaultValue("usage-spool") Path usageSpoolDir) {
+        @DefaultValue("usage-spool") Path usageSpoolDir,
+        @DefaultValue("1GB") DataSize usageSpoolMaxSize) {
 
     public GatewayProperties {
         if (models.isEmpty()) {

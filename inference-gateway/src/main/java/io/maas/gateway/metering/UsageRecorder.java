@@ -6,16 +6,17 @@ import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedRuntimeException;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -36,7 +37,8 @@ import org.springframework.transaction.support.TransactionOperations;
  *
  * <p>When PostgreSQL cannot take a record, it goes to the {@link UsageSpool} (forced to disk) and is
  * written, priced as it would have been, by a replay every {@value #REPLAY_SECONDS} seconds once
- * PostgreSQL answers again: nothing a client was served is lost to a database outage.
+ * PostgreSQL answers again: nothing a client was served is lost to a database outage. A record
+ * PostgreSQL rejects for good is quarantined, never retried forever.
  */
 @Component
 public class UsageRecorder {
@@ -62,37 +64,67 @@ public class UsageRecorder {
     }
 
     /**
-     * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it.
+     * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it. A record
+     * PostgreSQL rejects for good goes to the spool's dead-letter file instead, where it blocks nothing.
      * Returns false when a record for this request id already existed.
      */
     public boolean record(UsageRecord record) {
         try {
             return write(record);
         } catch (DataAccessException | TransactionException e) {
-            spool.append(record);
-            log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
-                    record.requestId(), e.getMostSpecificCause().getMessage(), spool.dir());
+            if (!mayTakeItLater(e)) {
+                spool.quarantine(spool.line(record), "rejected by PostgreSQL: " + cause(e));
+                return true;
+            }
+            if (spool.append(record)) {
+                log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
+                        record.requestId(), cause(e), spool.dir());
+            }
             return true;
         }
     }
 
-    /** Writes spooled records to PostgreSQL; stops at the first failure and tries again next time. */
+    /**
+     * Writes spooled records to PostgreSQL, oldest first. A line that is not a record, or a record
+     * PostgreSQL rejects for good, is quarantined and the replay goes on; at the first transient failure
+     * (PostgreSQL unreachable) it stops, keeps what is left, and tries again in {@value #REPLAY_SECONDS} s.
+     */
     @Scheduled(initialDelay = REPLAY_SECONDS, fixedDelay = REPLAY_SECONDS, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
     public void replaySpool() {
         for (Path file : spool.drain()) {
-            List<UsageRecord> records = spool.read(file);
-            try {
-                records.forEach(this::write);
-                Files.delete(file);
-                log.info("Replayed {} spooled usage records from {}", records.size(), file);
-            } catch (DataAccessException | TransactionException e) {
-                log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s",
-                        e.getMostSpecificCause().getMessage(), REPLAY_SECONDS);
-                return;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            List<UsageSpool.Line> lines = spool.read(file);
+            int written = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                UsageSpool.Line line = lines.get(i);
+                if (line.record() == null) {
+                    spool.quarantine(line.text(), "not a usage record (a line torn by a crash?)");
+                    continue;
+                }
+                try {
+                    write(line.record());
+                    written++;
+                } catch (DataAccessException | TransactionException e) {
+                    if (mayTakeItLater(e)) {
+                        spool.keepOnly(file, lines.subList(i, lines.size()));
+                        log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s", cause(e), REPLAY_SECONDS);
+                        return;
+                    }
+                    spool.quarantine(line.text(), "rejected by PostgreSQL: " + cause(e));
+                }
             }
+            spool.keepOnly(file, List.of());
+            log.info("Replayed {} spooled usage records from {}", written, file);
         }
+    }
+
+    /** Whether PostgreSQL may take it later (it is unreachable, busy, timed out), as opposed to rejecting it for good. */
+    private static boolean mayTakeItLater(Exception e) {
+        return e instanceof TransientDataAccessException || e instanceof RecoverableDataAccessException
+                || e instanceof DataAccessResourceFailureException || e instanceof TransactionException;
+    }
+
+    private static String cause(Exception e) {
+        return e instanceof NestedRuntimeException nested ? nested.getMostSpecificCause().getMessage() : e.getMessage();
     }
 
     private boolean write(UsageRecord record) {
