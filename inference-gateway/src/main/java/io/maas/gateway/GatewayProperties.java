@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  *                        Must be below the admission lease, so that a request never outlives its reservations
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
+ * @param journalSweepInterval how often each replica looks for journalled requests of a gateway that died, to bill them
  * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
  * @param usageSpoolMaxSize the most the spool holds; a record beyond it is logged in full at error level instead
  */
@@ -48,6 +49,7 @@ public record GatewayProperties(
         @DefaultValue("20m") Duration requestDeadline,
         @DefaultValue("3s") Duration receiptWait,
         @DefaultValue @Valid Bootstrap bootstrap,
+        @DefaultValue("30s") Duration journalSweepInterval,
         @DefaultValue("usage-spool") Path usageSpoolDir,
         @DefaultValue("1GB") DataSize usageSpoolMaxSize) {
 

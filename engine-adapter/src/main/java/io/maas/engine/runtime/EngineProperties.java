@@ -48,12 +48,13 @@ public record EngineProperties(
 
     /**
      * @param maxEntries receipts kept at most; the oldest go first
-     * @param ttl        how long a finished request's receipt is kept
+     * @param ttl        how long a finished request's receipt is kept: longer than the gateway's request deadline plus its
+     *                   journal sweep, so that a request whose gateway died is still billed from it
      * @param maxWait    the longest {@code waitMs} a caller may ask for
      */
     public record Receipts(
-            @DefaultValue("10000") @Min(1) int maxEntries,
-            @DefaultValue("15m") @NotNull Duration ttl,
+            @DefaultValue("100000") @Min(1) int maxEntries,
+            @DefaultValue("1h") @NotNull Duration ttl,
             @DefaultValue("60s") @NotNull Duration maxWait) {
     }
 }

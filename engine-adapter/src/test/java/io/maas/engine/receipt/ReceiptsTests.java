@@ -4,19 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.maas.api.engine.EngineReceipt;
-import io.maas.api.openai.Usage;
 import io.maas.api.openai.ApiException;
+import io.maas.api.openai.Usage;
+import io.maas.engine.runtime.EngineProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class ReceiptsTests {
 
     private final MutableClock clock = new MutableClock();
     private final Receipts receipts = new Receipts(2, Duration.ofMinutes(15), clock);
+
+    @Test
+    void byDefaultAReceiptOutlivesTheGatewaysRequestDeadlineAndJournalSweep() {
+        EngineProperties.Receipts defaults = new Binder(new MapConfigurationPropertySource(Map.of("platform.engine.runtime", "llamacpp")))
+                .bindOrCreate("platform.engine", EngineProperties.class).receipts();
+        Receipts kept = new Receipts(defaults.maxEntries(), defaults.ttl(), clock);
+        kept.open("lost").settle(EngineReceipt.State.CANCELLED, Usage.of(0, 10, 4, 0), clock.instant());
+
+        clock.now = clock.now.plus(Duration.ofMinutes(20 + 1)); // the gateway's default request deadline, a sweep and more
+
+        assertThat(kept.find("lost")).isPresent();
+    }
 
     @Test
     void aSettledReceiptKeepsItsFirstOutcomeAndExpiresAfterTheTtl() {

@@ -49,14 +49,17 @@ public final class Admission {
         end(tokens, true);
     }
 
-    /** Ends the reservation of a request that did not run: nothing is charged and it does not count as a request. */
-    public void release() {
-        end(0, false);
+    /**
+     * Ends the reservation of a request that did not run: nothing is charged and it does not count as a
+     * request. Returns whether this call ended it (false: it had been settled or released before).
+     */
+    public boolean release() {
+        return end(0, false);
     }
 
-    private void end(long tokens, boolean ran) {
+    private boolean end(long tokens, boolean ran) {
         if (!ended.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         if (durable != null && !ran) {
             durable.end(requestId); // a request that ran ends it with its usage record (UsageRecorder)
@@ -68,5 +71,6 @@ public final class Admission {
                 log.warn("request={}: could not settle its rate-limit reservation ({}); it ends with its lease", requestId, e.getMessage());
             }
         }
+        return true;
     }
 }

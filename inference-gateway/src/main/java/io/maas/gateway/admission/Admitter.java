@@ -110,6 +110,19 @@ public class Admitter {
     }
 
     /**
+     * Settles the reservations of a request whose gateway died, charging {@code tokens} (its money
+     * reservation ended with its usage record); see {@link Admission#settle}.
+     */
+    public void settleLost(String requestId, long tokens) {
+        new Admission(requestId, 0, store, null, Map.of()).settle(tokens);
+    }
+
+    /** Ends the reservations of a request whose gateway died and that no engine ran; see {@link Admission#release}. */
+    public void releaseLost(String requestId) {
+        new Admission(requestId, 0, store, durable, Map.of()).release();
+    }
+
+    /**
      * A request of {@code caller} on its way in, counted against the concurrency limits of its key and
      * tenant (those for every model) in this process from before its body is read until {@link #close}.
      */

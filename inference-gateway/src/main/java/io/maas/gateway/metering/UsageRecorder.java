@@ -28,8 +28,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * request twice keeps the first record and prices it once. Called before the client is sent the
  * end of the response, so a client that saw a complete answer always has a record behind it.
  *
- * <p>In one transaction: the usage record, its priced ledger entry, the daily roll-up and the end of
- * the request's money reservation. The
+ * <p>In one transaction: the usage record, its priced ledger entry, the daily roll-up, the end of
+ * the request's money reservation and of its journal entry ({@link RequestJournal}). The
  * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
  * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
  * by default). A request the platform has no price for (no book, or the book does not price the
@@ -52,6 +52,7 @@ public class UsageRecorder {
     private final UsageLedger ledger;
     private final UsageSpool spool;
     private final DurableReservations reservations;
+    private final RequestJournal journal;
 
     public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool,
                          DurableReservations reservations) {
@@ -61,6 +62,7 @@ public class UsageRecorder {
         this.ledger = new UsageLedger(jdbc);
         this.spool = spool;
         this.reservations = reservations;
+        this.journal = new RequestJournal(jdbc);
     }
 
     /**
@@ -134,6 +136,7 @@ public class UsageRecorder {
             }
             ledger.write(record, price(record).orElse(null));
             reservations.end(record.requestId()); // spend counted once: in the ledger from now on, no longer held
+            journal.close(record.requestId());
             return true;
         });
         return Boolean.TRUE.equals(written);

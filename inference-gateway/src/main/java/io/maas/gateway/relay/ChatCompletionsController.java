@@ -11,6 +11,7 @@ import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.api.openai.ApiException;
 import io.maas.gateway.metering.Outcome;
+import io.maas.gateway.metering.RequestJournal;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.routing.ModelRoutes;
@@ -56,11 +57,13 @@ class ChatCompletionsController {
     private final Clock clock;
     private final EngineWatch watch;
     private final BodyBudget bodies;
+    private final RequestJournal journal;
     private final Duration receiptWait;
     private final Duration deadline;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
                               UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, EngineWatch watch, BodyBudget bodies,
+                              RequestJournal journal,
                               GatewayProperties properties, AdmissionProperties admission) {
         this.parser = parser;
         this.routes = routes;
@@ -72,6 +75,7 @@ class ChatCompletionsController {
         this.clock = clock;
         this.watch = watch;
         this.bodies = bodies;
+        this.journal = journal;
         this.receiptWait = properties.receiptWait();
         this.deadline = properties.requestDeadline();
         if (deadline.compareTo(admission.lease()) >= 0) {
@@ -108,6 +112,8 @@ class ChatCompletionsController {
             admission.headers().forEach(response::setHeader);
             response.setHeader(RequestId.HEADER, requestId);
             Instant endsAt = admittedAt.plus(deadline);
+            journal.open(new RequestJournal.Entry(requestId, caller.tenantId(), caller.keyId(), route.model(), route.endpoints(),
+                    chat.stream(), admittedAt));
             EngineClient.EngineCall sent;
             try {
                 sent = engines.chatCompletions(route, requestId, json.writeValueAsBytes(chat.engineBody(admission.outputCap())), endsAt);
@@ -126,7 +132,9 @@ class ChatCompletionsController {
                 once(accepted, response);
             }
         } finally {
-            admission.release();
+            if (admission.release()) {
+                journal.discard(requestId); // it did not run: nothing for the sweeper to bill
+            }
         }
     }
 
