@@ -62,9 +62,9 @@ class ChatCompletionsController {
     private final Duration deadline;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
-                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, EngineWatch watch, BodyBudget bodies,
-                              RequestJournal journal,
-                              GatewayProperties properties, AdmissionProperties admission) {
+                              UsageRecorder recorder, Admitter admitter, RequestJournal journal, EngineWatch watch,
+                              BodyBudget bodies, JsonMapper json, Clock clock, GatewayProperties properties,
+                              AdmissionProperties admission) {
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
@@ -93,21 +93,18 @@ class ChatCompletionsController {
     @PostMapping("/v1/chat/completions")
     @SuppressWarnings("try") // the resources are held, never referenced
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String requestId = UUID.randomUUID().toString().replace("-", "");
         try (Admitter.Entry entry = admitter.enter(caller); BodyBudget.Held body = bodies.take(request.getContentLengthLong())) {
-            create(caller, parser.parse(request.getInputStream(), request.getContentLengthLong()), response);
+            create(caller, requestId, parser.parse(request.getInputStream(), request.getContentLengthLong()), response);
+        } catch (ApiException refused) {
+            throw refused.withHeader(RequestId.HEADER, requestId); // a refused request can be quoted to support too
         }
     }
 
-    private void create(CallerKey caller, ChatRequest chat, HttpServletResponse response) throws IOException {
+    private void create(CallerKey caller, String requestId, ChatRequest chat, HttpServletResponse response) throws IOException {
         ModelRoutes.Route route = routes.resolve(chat.model(), caller);
-        String requestId = UUID.randomUUID().toString().replace("-", "");
         Instant admittedAt = clock.instant();
-        Admission admission;
-        try {
-            admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
-        } catch (ApiException refused) {
-            throw refused.withHeader(RequestId.HEADER, requestId);
-        }
+        Admission admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
         try {
             admission.headers().forEach(response::setHeader);
             response.setHeader(RequestId.HEADER, requestId);
