@@ -1,6 +1,7 @@
 package io.maas.engine.external;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatCompletionChunk;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.api.openai.ChatMessage;
@@ -20,7 +21,6 @@ import io.maas.engine.runtime.GenerationRequest;
 import io.maas.engine.runtime.ModelInfo;
 import io.maas.engine.runtime.TokenEstimate;
 import io.maas.engine.status.PrometheusSamples;
-import io.maas.api.openai.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.maas.engine.receipt;
 
 import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ApiError;
-import io.maas.engine.runtime.EngineProperties;
 import io.maas.api.openai.ApiException;
+import io.maas.engine.runtime.EngineProperties;
 import java.time.Duration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

@@ -1,8 +1,8 @@
 package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
-import io.maas.gateway.auth.CallerKey;
 import io.maas.api.openai.ApiException;
+import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.PriceBook;
 import java.time.Instant;

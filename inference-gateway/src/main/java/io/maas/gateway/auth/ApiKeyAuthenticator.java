@@ -2,9 +2,9 @@ package io.maas.gateway.auth;
 
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.tenant.TenantStatus;
 import io.maas.gateway.GatewayProperties;
-import io.maas.api.openai.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package io.maas.gateway.relay;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
@@ -9,7 +10,6 @@ import io.maas.gateway.admission.Admission;
 import io.maas.gateway.admission.AdmissionProperties;
 import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.api.openai.ApiException;
 import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.RequestJournal;
 import io.maas.gateway.metering.UsageRecord;

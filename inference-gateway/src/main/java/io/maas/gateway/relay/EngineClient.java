@@ -2,11 +2,11 @@ package io.maas.gateway.relay;
 
 import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ErrorResponse;
 import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.GatewayProperties;
-import io.maas.api.openai.ApiException;
 import io.maas.gateway.routing.ModelRoutes;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,15 +1,16 @@
 package io.maas.gateway.relay;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.gateway.GatewayProperties;
-import io.maas.api.openai.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -135,7 +136,7 @@ class RequestParser {
     }
 
     private static String accepted() {
-        var names = new java.util.TreeSet<>(FORWARDED);
+        var names = new TreeSet<>(FORWARDED);
         names.addAll(REPLACED);
         names.addAll(ONLY_AT.keySet());
         names.addAll(DROPPED);

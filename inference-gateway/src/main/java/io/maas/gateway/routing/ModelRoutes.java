@@ -1,9 +1,9 @@
 package io.maas.gateway.routing;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.api.openai.ApiException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
