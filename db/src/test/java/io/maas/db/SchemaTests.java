@@ -42,4 +42,43 @@ class SchemaTests {
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23514"));
         }
     }
+
+    @Test
+    void thePriceBookInForceIsTheTenantsElseThePlatformDefault() throws SQLException {
+        try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
+            UUID own = UUID.randomUUID();
+            UUID withBook = UUID.randomUUID();
+            UUID without = UUID.randomUUID();
+            st.execute("INSERT INTO price_book (id, name) VALUES ('" + own + "', 'own-" + own + "')");
+            st.execute("INSERT INTO tenant (id, name, price_book_id) VALUES ('" + withBook + "', 't-" + withBook + "', '" + own + "')");
+            st.execute("INSERT INTO tenant (id, name) VALUES ('" + without + "', 't-" + without + "')");
+
+            assertThat(single(st, "SELECT price_book_in_force('" + withBook + "')")).isEqualTo(own.toString());
+            assertThat(single(st, "SELECT price_book_in_force('" + without + "')"))
+                    .isEqualTo(single(st, "SELECT (SELECT id FROM price_book WHERE platform_default)"));
+        }
+    }
+
+    @Test
+    void balancesAreOneRowPerCurrencyAndCnyAtZeroWithoutAny() throws SQLException {
+        try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
+            UUID empty = UUID.randomUUID();
+            UUID both = UUID.randomUUID();
+            st.execute("INSERT INTO tenant (id, name) VALUES ('" + empty + "', 't-" + empty + "'), ('" + both + "', 't-" + both + "')");
+            st.execute("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES"
+                    + " (gen_random_uuid(), '" + both + "', 'TOP_UP', 'USD', 5, 't'), (gen_random_uuid(), '" + both + "', 'GRANT', 'CNY', 7, 't')");
+
+            assertThat(single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
+                    + empty + "', current_date)")).isEqualTo("CNY=0/0");
+            assertThat(single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
+                    + both + "', current_date)")).isEqualTo("CNY=7/0 USD=0/5");
+        }
+    }
+
+    private static String single(java.sql.Statement st, String sql) throws SQLException {
+        try (var rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
 }

@@ -19,25 +19,41 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param models the models tenants may call and the engine endpoints that serve each
  * @param maxRequestSize a larger request body is refused with 413
- * @param keyCacheTtl how long a looked-up API key is trusted; a revoked key stops working after this
+ * @param maxBodyBytesInFlight the request bodies the gateway holds at once, together; past it a request is refused with
+ *                             503 before its body is read
+ * @param keyCacheTtl how long a looked-up API key (or the absence of one) is trusted; a revoked key stops working after this
+ * @param lastGoodFor while PostgreSQL cannot be asked, keys and limits looked up less than this long ago are still
+ *                    served from the last good lookup (their usage waits in the spool); older ones are refused with 503
  * @param engineConnectTimeout connecting to an engine; past it the next endpoint is tried
- * @param engineResponseTimeout until an engine starts answering (it may queue the request)
+ * @param engineResponseTimeout until an engine starts answering (it may queue the request); never past the request deadline
+ * @param engineIdleTimeout a streamed answer during which the engine sends nothing for this long is cut off and billed
+ *                          for what the engine did (its receipt)
+ * @param requestDeadline no request runs longer: then the engine call is cut off and billed for what the engine did.
+ *                        Must be below the admission lease, so that a request never outlives its reservations
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
+ * @param journalSweepInterval how often each replica looks for journalled requests of a gateway that died, to bill them
  * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
  * @param engineSecret sent to every engine adapter ({@code PLATFORM_GATEWAY_ENGINE_SECRET}, the adapters' {@code PLATFORM_ENGINE_SECRET})
+ * @param usageSpoolMaxSize the most the spool holds; a record beyond it is logged in full at error level instead
  */
 @Validated
 @ConfigurationProperties("platform.gateway")
 public record GatewayProperties(
         @DefaultValue @NotEmpty List<@Valid ModelRoute> models,
-        @DefaultValue("4MB") DataSize maxRequestSize,
+        @DefaultValue("1MB") DataSize maxRequestSize,
+        @DefaultValue("128MB") DataSize maxBodyBytesInFlight,
         @DefaultValue("3s") Duration keyCacheTtl,
+        @DefaultValue("5m") Duration lastGoodFor,
         @DefaultValue("2s") Duration engineConnectTimeout,
         @DefaultValue("10m") Duration engineResponseTimeout,
+        @DefaultValue("60s") Duration engineIdleTimeout,
+        @DefaultValue("20m") Duration requestDeadline,
         @DefaultValue("3s") Duration receiptWait,
         @DefaultValue @Valid Bootstrap bootstrap,
+        @DefaultValue("30s") Duration journalSweepInterval,
         @DefaultValue("usage-spool") Path usageSpoolDir,
+        @DefaultValue("1GB") DataSize usageSpoolMaxSize,
         EngineSecret engineSecret) {
 
     public GatewayProperties {

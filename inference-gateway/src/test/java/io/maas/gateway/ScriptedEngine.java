@@ -20,13 +20,17 @@ import java.util.concurrent.Executors;
  * endpoint) and behaves as the last user message says, to drive the gateway through failures a real
  * engine cannot be made to produce on demand: {@code ok}, {@code break} (the stream stops mid-way),
  * {@code fail} (HTTP 500), {@code too-long} (400 context_length_exceeded), and any content starting with
- * {@code slow} (streams {@value #SLOW_CHUNKS} chunks {@value #SLOW_GAP_MS} ms apart, then usage 7 + {@value #SLOW_CHUNKS}).
+ * {@code slow} (streams {@value #SLOW_CHUNKS} chunks {@value #SLOW_GAP_MS} ms apart, then usage 7 + {@value #SLOW_CHUNKS}),
+ * {@code stall} (one chunk, then 3 s of silence), {@code keep-alive-forever} (one chunk, then only comments),
+ * {@code late} (answers after {@value #LATE_MS} ms), {@code no-usage} and {@code cached-over-prompt} (an answer
+ * without usage, or with more cached tokens than prompt tokens). Receipts report usage 7 + 2 for any id.
  * Every request id that reached it is kept, and the most requests it ran at once per content.
  */
 final class ScriptedEngine implements AutoCloseable {
 
     static final int SLOW_CHUNKS = 10;
     static final int SLOW_GAP_MS = 50;
+    static final int LATE_MS = 3000;
 
     private final HttpServer server;
     final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -34,6 +38,8 @@ final class ScriptedEngine implements AutoCloseable {
     final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
     final List<String> requestBodies = new CopyOnWriteArrayList<>();
     final Map<String, String> requestIds = new ConcurrentHashMap<>();
+    /** Request ids whose stream the gateway closed while the engine was still at work. */
+    final Set<String> cutOff = ConcurrentHashMap.newKeySet();
 
     ScriptedEngine() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -84,13 +90,39 @@ final class ScriptedEngine implements AutoCloseable {
             return;
         }
         switch (script) {
+            case "stall", "keep-alive-forever" -> {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    event(out, "data: " + chunk(id, "{\"role\":\"assistant\",\"content\":\"Hel\"}", null));
+                    for (int i = 0; i < 600; i++) {
+                        Thread.sleep(100);
+                        if (script.equals("keep-alive-forever") || i >= 30) { // a stall is silent for 3 s, then probes the connection
+                            event(out, ": keep-alive");
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    cutOff.add(id);
+                }
+            }
+            case "late" -> {
+                try {
+                    Thread.sleep(LATE_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                send(exchange, 200, "application/json", completion(id, usage(7, 2)));
+            }
+            case "no-usage" -> send(exchange, 200, "application/json", completion(id, null));
+            case "cached-over-prompt" -> send(exchange, 200, "application/json", completion(id,
+                    "{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9,\"prompt_tokens_details\":{\"cached_tokens\":9}}"));
             case "fail" -> send(exchange, 500, "application/json", "{\"error\":{\"message\":\"CUDA error: an illegal memory access\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
             case "too-long" -> send(exchange, 400, "application/json", "{\"error\":{\"message\":\"This model's maximum context length is 512 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
             default -> {
                 if (!stream) {
-                    send(exchange, 200, "application/json", "{\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"scripted\","
-                            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\",\"reasoning_content\":\"hm\"},\"finish_reason\":\"stop\"}],"
-                            + "\"usage\":" + usage(7, 2) + "}");
+                    send(exchange, 200, "application/json", completion(id, usage(7, 2)));
                     return;
                 }
                 exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -131,6 +163,13 @@ final class ScriptedEngine implements AutoCloseable {
     private void receipt(HttpExchange exchange) throws IOException {
         String id = exchange.getRequestURI().getPath().substring("/engine/requests/".length());
         send(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"state\":\"failed\",\"usage\":" + usage(7, 2) + "}");
+    }
+
+    /** A non-streamed answer; {@code usage} null: without one. */
+    private static String completion(String id, String usage) {
+        return "{\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"scripted\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\",\"reasoning_content\":\"hm\"},\"finish_reason\":\"stop\"}]"
+                + (usage == null ? "" : ",\"usage\":" + usage) + "}";
     }
 
     static String usage(int prompt, int completion) {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.Usage;
+import io.maas.gateway.admission.DurableReservations;
 import io.maas.gateway.metering.Outcome;
-import io.maas.gateway.metering.TenantPriceBooks;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.metering.UsageSpool;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.StatementRounding;
 import java.nio.file.Path;
 import java.math.BigDecimal;
@@ -49,7 +50,8 @@ class BillingIT extends ServiceTest {
 
     @BeforeAll
     void tenantWithUsage() {
-        recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc), new UsageSpool(Path.of("target", "usage-spool")));
+        recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc), new UsageSpool(Path.of("target", "usage-spool")),
+                new DurableReservations(jdbc, transactions));
         tenant = tenant("billing");
         finance = user("FINANCE", null);
         String book = "billing-" + UUID.randomUUID().toString().substring(0, 8);

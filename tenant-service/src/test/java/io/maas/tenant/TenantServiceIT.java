@@ -45,8 +45,10 @@ class TenantServiceIT extends ServiceTest {
         assertThat(peak.json().get("tier").asString()).isEqualTo("peak");
         assertThat(peak.json().get("currency").asString()).isEqualTo("CNY");
         assertThat(night.json().get("tier").asString()).isEqualTo("off-peak");
-        assertThat(new java.math.BigDecimal(night.json().get("amount").asString()).multiply(java.math.BigDecimal.TWO))
-                .isEqualByComparingTo(new java.math.BigDecimal(peak.json().get("amount").asString()));
+        // per million tokens: cache hit 0.04, cache miss 2, output 8 CNY at peak; off-peak half of it
+        assertThat(new java.math.BigDecimal(peak.json().get("amount").asString()))
+                .isEqualByComparingTo("0.01004"); // 1000 × (0.04 + 2 + 8) / 1e6
+        assertThat(new java.math.BigDecimal(night.json().get("amount").asString())).isEqualByComparingTo("0.00502");
     }
 
     @Test

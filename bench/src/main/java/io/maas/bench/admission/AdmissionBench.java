@@ -5,6 +5,8 @@ import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
 import io.maas.gateway.admission.Admission;
 import io.maas.gateway.admission.Admitter;
+import io.maas.gateway.admission.Demand;
+import io.maas.gateway.admission.DurableReservations;
 import io.maas.gateway.auth.CallerKey;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,15 +20,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Admission overhead per request: the gateway's {@link Admitter} admitting and then settling a chat
@@ -75,7 +76,7 @@ public final class AdmissionBench {
             Admitter memoryAdmitter = memory.getBean(Admitter.class);
             Admitter redisAdmitter = shared.getBean(Admitter.class);
             JsonMapper json = memory.getBean(JsonMapper.class);
-            JdbcClient jdbc = memory.getBean(JdbcClient.class);
+            DurableReservations jdbc = memory.getBean(DurableReservations.class);
             for (var warmUp : List.of(none, rated, spend)) {
                 measure(memoryAdmitter, json, warmUp, requests / 4, concurrency, warmUp == spend ? jdbc : null);
             }
@@ -106,24 +107,24 @@ public final class AdmissionBench {
     /**
      * Nanoseconds of admit + settle of {@code requests} requests, {@code concurrency} at a time, sorted. With
      * {@code reservations}, the money reservation is also ended as the gateway's usage record transaction
-     * ends it (one DELETE by request id), and that statement is timed too.
+     * ends it (DurableReservations.end, one DELETE by request id), and that statement is timed too.
      */
     private static long[] measure(Admitter admitter, JsonMapper json, CallerKey caller, int requests, int concurrency,
-                                  JdbcClient reservations) throws Exception {
+                                  DurableReservations reservations) throws Exception {
         long[] nanos = new long[requests];
+        long promptBytes = json.writeValueAsBytes(json.readTree(BODY).get("messages")).length;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < concurrency; t++) {
                 int first = t;
                 futures.add(threads.submit(() -> {
                     for (int i = first; i < requests; i += concurrency) {
-                        ObjectNode body = (ObjectNode) json.readTree(BODY);
                         String id = UUID.randomUUID().toString().replace("-", "");
                         long start = System.nanoTime();
-                        Admission admission = admitter.admit(caller, "bench", body, id, Instant.now());
+                        Admission admission = admitter.admit(caller, new Demand(id, "bench", OptionalLong.of(64), promptBytes), Instant.now());
                         admission.settle(120);
                         if (reservations != null) {
-                            reservations.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(id).update();
+                            reservations.end(id);
                         }
                         nanos[i] = System.nanoTime() - start;
                     }

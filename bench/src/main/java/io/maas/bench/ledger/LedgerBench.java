@@ -5,11 +5,12 @@ import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.Usage;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
+import io.maas.gateway.admission.DurableReservations;
 import io.maas.gateway.metering.Outcome;
-import io.maas.gateway.metering.TenantPriceBooks;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.metering.UsageSpool;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.PriceBookTemplates;
 import io.maas.pricing.PriceBookVersion;
@@ -75,8 +76,9 @@ public final class LedgerBench {
             pool.setMaximumPoolSize(threads);
             JdbcClient jdbc = JdbcClient.create(pool);
             List<UUID[]> tenantsAndKeys = setUp(jdbc, 20);
-            var recorder = new UsageRecorder(jdbc, new TransactionTemplate(new DataSourceTransactionManager(pool)), new TenantPriceBooks(jdbc),
-                    new UsageSpool(Path.of("bench", "target", "usage-spool")));
+            var transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
+            var recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc),
+                    new UsageSpool(Path.of("bench", "target", "usage-spool")), new DurableReservations(jdbc, transactions));
 
             ingest(recorder, tenantsAndKeys, ingest / 4, threads); // warm-up
             double settled = ingest(recorder, tenantsAndKeys, ingest, threads);

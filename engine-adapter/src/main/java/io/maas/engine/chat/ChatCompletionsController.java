@@ -1,7 +1,9 @@
 package io.maas.engine.chat;
 
+import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ChatCompletion;
 import io.maas.api.openai.ChatCompletionRequest;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.engine.receipt.Receipt;
 import io.maas.engine.receipt.Receipts;
@@ -57,7 +59,7 @@ class ChatCompletionsController {
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ChatCompletion> complete(@RequestBody ChatCompletionRequest body,
-            @RequestHeader(name = RequestIds.HEADER, required = false) String requestIdHeader,
+            @RequestHeader(name = RequestId.HEADER, required = false) String requestIdHeader,
             HttpServletResponse response) throws IOException, InterruptedException {
         String requestId = RequestIds.resolve(requestIdHeader);
         RequestGate.Ticket ticket = gate.admit();
@@ -97,7 +99,7 @@ class ChatCompletionsController {
             }
             CollectedResponse collected = new CollectedResponse(receipt);
             generation = generate(engine, request, collected, receipt);
-            return ResponseEntity.ok().header(RequestIds.HEADER, requestId).body(new ChatCompletion(id,
+            return ResponseEntity.ok().header(RequestId.HEADER, requestId).body(new ChatCompletion(id,
                     ChatCompletion.OBJECT, created, model,
                     List.of(new ChatCompletion.Choice(0, collected.message(),
                             generation.finishReason().wireName())),
@@ -108,7 +110,7 @@ class ChatCompletionsController {
                     generation == null ? 0 : generation.promptTokens(),
                     generation == null ? 0 : generation.cachedPromptTokens(),
                     generation == null ? 0 : generation.completionTokens(),
-                    generation == null ? "-" : generation.finishReason().wireName(), receipt.state().wireName(),
+                    generation == null ? "-" : generation.finishReason().wireName(), receipt.state(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
     }
@@ -119,11 +121,11 @@ class ChatCompletionsController {
         try (EngineStats.Observation observed = stats.observe(listener)) {
             Generation generation = engine.generate(request, observed);
             observed.finished(generation);
-            receipt.settle(generation.finishReason() == FinishReason.CANCELLED ? Receipt.State.CANCELLED
-                    : Receipt.State.COMPLETED, usage(generation), receipts.now());
+            receipt.settle(generation.finishReason() == FinishReason.CANCELLED ? EngineReceipt.State.CANCELLED
+                    : EngineReceipt.State.COMPLETED, usage(generation), receipts.now());
             return generation;
         } catch (RuntimeException | InterruptedException e) {
-            receipt.settle(Receipt.State.FAILED, receipt.usage(), receipts.now());
+            receipt.settle(EngineReceipt.State.FAILED, receipt.usage(), receipts.now());
             throw e;
         }
     }

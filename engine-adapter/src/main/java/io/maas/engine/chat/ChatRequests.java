@@ -1,10 +1,10 @@
 package io.maas.engine.chat;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.api.openai.ChatMessage;
 import io.maas.engine.runtime.GenerationRequest;
-import io.maas.engine.system.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -3,11 +3,11 @@ package io.maas.engine.chat;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ChatCompletionChunk;
 import io.maas.api.openai.ChatMessage;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.engine.receipt.Receipt;
 import io.maas.engine.runtime.GenerationListener;
-import io.maas.engine.system.RequestIds;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -44,7 +44,7 @@ final class StreamingResponse implements GenerationListener {
         this.model = model;
         this.created = created;
         this.receipt = receipt;
-        response.setHeader(RequestIds.HEADER, requestId);
+        response.setHeader(RequestId.HEADER, requestId);
     }
 
     @Override

@@ -62,6 +62,7 @@ class ExternalConfiguration {
             ProcessSupervisor supervisor, HttpClient externalEngineHttpClient, JsonMapper json) {
         int maxModelLen = properties.launch().maxModelLen();
         ModelInfo info = new ModelInfo(engine.servedModelName(), "external", maxModelLen, maxModelLen, 0, Instant.now());
-        return () -> new ExternalEngine(info, supervisor, externalEngineHttpClient, json, properties);
+        return () -> new ExternalEngine(info, supervisor, externalEngineHttpClient, json, properties,
+                engine.defaultMaxTokens());
     }
 }

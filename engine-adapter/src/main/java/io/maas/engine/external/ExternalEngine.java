@@ -1,6 +1,7 @@
 package io.maas.engine.external;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatCompletionChunk;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.api.openai.ChatMessage;
@@ -20,7 +21,6 @@ import io.maas.engine.runtime.GenerationRequest;
 import io.maas.engine.runtime.ModelInfo;
 import io.maas.engine.runtime.TokenEstimate;
 import io.maas.engine.status.PrometheusSamples;
-import io.maas.engine.system.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -63,9 +63,10 @@ final class ExternalEngine implements Engine {
     private final URI completions;
     private final URI metrics;
     private final Duration responseTimeout;
+    private final int defaultMaxTokens;
 
     ExternalEngine(ModelInfo info, ProcessSupervisor supervisor, HttpClient http, JsonMapper json,
-            ExternalProperties properties) {
+            ExternalProperties properties, int defaultMaxTokens) {
         this.info = info;
         this.supervisor = supervisor;
         this.http = http;
@@ -74,6 +75,7 @@ final class ExternalEngine implements Engine {
         this.completions = base.resolve("/v1/chat/completions");
         this.metrics = properties.metricsPath().isBlank() ? null : base.resolve(properties.metricsPath());
         this.responseTimeout = properties.responseTimeout();
+        this.defaultMaxTokens = defaultMaxTokens;
     }
 
     @Override
@@ -109,9 +111,14 @@ final class ExternalEngine implements Engine {
                 + (exit == null ? "" : ", last: " + exit) + ", restarts: " + supervisor.restarts();
     }
 
+    /**
+     * Sends the request to the engine process, always with an output cap: the request's, else
+     * {@code platform.engine.default-max-tokens} (vLLM and MindIE would otherwise generate up to the context).
+     */
     private HttpResponse<InputStream> send(GenerationRequest request) throws InterruptedException {
+        int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
         ChatCompletionRequest body = new ChatCompletionRequest(info.name(), request.messages(), true,
-                new StreamOptions(true), request.maxTokens(), null, request.temperature(), request.topP(),
+                new StreamOptions(true), maxTokens, null, request.temperature(), request.topP(),
                 request.stop().isEmpty() ? null : request.stop(), request.seed(), null);
         HttpRequest http = HttpRequest.newBuilder(completions).timeout(responseTimeout)
                 .header("Content-Type", "application/json").header("Accept", "text/event-stream")

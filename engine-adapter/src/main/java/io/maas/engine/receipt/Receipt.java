@@ -1,5 +1,6 @@
 package io.maas.engine.receipt;
 
+import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.Usage;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,18 +13,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Receipt {
 
-    /** A request's state; only {@code RUNNING} changes, once. */
-    public enum State {
-        RUNNING, COMPLETED, CANCELLED, FAILED;
-
-        public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     private final String id;
     private final CountDownLatch settled = new CountDownLatch(1);
-    private volatile State state = State.RUNNING;
+    private volatile EngineReceipt.State state = EngineReceipt.State.RUNNING;
     private volatile Usage usage = Usage.of(0, 0, 0, 0);
     private volatile Instant settledAt;
 
@@ -35,7 +27,7 @@ public final class Receipt {
         return id;
     }
 
-    public State state() {
+    public EngineReceipt.State state() {
         return state;
     }
 
@@ -43,16 +35,21 @@ public final class Receipt {
         return usage;
     }
 
+    /** As {@code GET /engine/requests/{id}} answers it. */
+    public EngineReceipt view() {
+        return new EngineReceipt(id, state, usage);
+    }
+
     /** The usage so far, while the request runs; ignored once it has settled. */
     public void progress(Usage current) {
-        if (state == State.RUNNING) {
+        if (state == EngineReceipt.State.RUNNING) {
             usage = current;
         }
     }
 
     /** Settles the receipt; only the first call counts. */
-    public synchronized void settle(State outcome, Usage finalUsage, Instant now) {
-        if (state != State.RUNNING || outcome == State.RUNNING) {
+    public synchronized void settle(EngineReceipt.State outcome, Usage finalUsage, Instant now) {
+        if (state != EngineReceipt.State.RUNNING || outcome == EngineReceipt.State.RUNNING) {
             return;
         }
         usage = finalUsage;

@@ -1,8 +1,9 @@
 package io.maas.engine.receipt;
 
+import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.engine.runtime.EngineProperties;
-import io.maas.engine.system.ApiException;
 import java.time.Duration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,7 +26,7 @@ class ReceiptController {
     }
 
     @GetMapping("/engine/requests/{id}")
-    ReceiptView receipt(@PathVariable String id, @RequestParam(defaultValue = "0") long waitMs)
+    EngineReceipt receipt(@PathVariable String id, @RequestParam(defaultValue = "0") long waitMs)
             throws InterruptedException {
         if (waitMs < 0) {
             throw new ApiException(ApiError.INVALID_REQUEST, "waitMs must be 0 or more.", "waitMs");
@@ -34,6 +35,6 @@ class ReceiptController {
                 "No request with id '" + id + "' is known here (it never ran, or its receipt expired).", "id"));
         Duration wait = Duration.ofMillis(waitMs);
         receipt.awaitSettled(wait.compareTo(maxWait) > 0 ? maxWait : wait);
-        return ReceiptView.of(receipt);
+        return receipt.view();
     }
 }

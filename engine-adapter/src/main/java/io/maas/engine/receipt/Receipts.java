@@ -1,8 +1,9 @@
 package io.maas.engine.receipt;
 
+import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ApiError;
-import io.maas.engine.system.ApiException;
-import io.maas.engine.system.RequestIds;
+import io.maas.api.openai.ApiException;
+import io.maas.api.openai.RequestId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +34,9 @@ public final class Receipts {
     public synchronized Receipt open(String id) {
         evict();
         Receipt previous = byId.get(id);
-        if (previous != null && previous.state() == Receipt.State.RUNNING) {
+        if (previous != null && previous.state() == EngineReceipt.State.RUNNING) {
             throw new ApiException(ApiError.INVALID_REQUEST,
-                    "A request with this " + RequestIds.HEADER + " is still running; use a new id.", RequestIds.HEADER);
+                    "A request with this " + RequestId.HEADER + " is still running; use a new id.", RequestId.HEADER);
         }
         byId.remove(id);
         Receipt receipt = new Receipt(id);
@@ -60,7 +61,7 @@ public final class Receipts {
 
     private void trim() {
         for (Iterator<Receipt> it = byId.values().iterator(); byId.size() > maxEntries && it.hasNext(); ) {
-            if (it.next().state() != Receipt.State.RUNNING) {
+            if (it.next().state() != EngineReceipt.State.RUNNING) {
                 it.remove();
             }
         }

@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param contextSize      llama.cpp's total context, shared by the slots; 0 means the model's trained length
  * @param parallel         requests generated at once (slots); more wait for a free slot
  * @param threads          llama.cpp CPU threads; on small machines 1 is fastest, as the JVM needs the other cores
- * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context)
+ * @param defaultMaxTokens output limit when a request sets none (capped by what is left of the context); the external
+ *                         runtime sends it to the engine process, which would otherwise generate up to the context
  * @param nativeLog        let llama.cpp log to stderr (noisy: several lines per request)
  * @param banByteTokens    never sample byte-fallback tokens (always on for the demo model)
  * @param drainGrace       on shutdown, how long requests in flight may take to finish while new ones get 503
@@ -55,12 +56,13 @@ public record EngineProperties(
 
     /**
      * @param maxEntries receipts kept at most; the oldest go first
-     * @param ttl        how long a finished request's receipt is kept
+     * @param ttl        how long a finished request's receipt is kept: longer than the gateway's request deadline plus its
+     *                   journal sweep, so that a request whose gateway died is still billed from it
      * @param maxWait    the longest {@code waitMs} a caller may ask for
      */
     public record Receipts(
-            @DefaultValue("10000") @Min(1) int maxEntries,
-            @DefaultValue("15m") @NotNull Duration ttl,
+            @DefaultValue("100000") @Min(1) int maxEntries,
+            @DefaultValue("1h") @NotNull Duration ttl,
             @DefaultValue("60s") @NotNull Duration maxWait) {
     }
 }

@@ -1,6 +1,7 @@
 package io.maas.engine.system;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ErrorResponse;
 import io.maas.engine.runtime.ContextLengthExceededException;
 import io.maas.engine.runtime.EngineException;

@@ -1,6 +1,8 @@
 package io.maas.engine.system;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
+import io.maas.api.openai.RequestId;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -10,7 +12,6 @@ import java.util.regex.Pattern;
  */
 public final class RequestIds {
 
-    public static final String HEADER = "X-Request-Id";
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private RequestIds() {
@@ -22,7 +23,7 @@ public final class RequestIds {
         }
         if (!VALID.matcher(header).matches()) {
             throw new ApiException(ApiError.INVALID_REQUEST,
-                    HEADER + " must be 1 to 128 letters, digits or . _ : -", HEADER);
+                    RequestId.HEADER + " must be 1 to 128 letters, digits or . _ : -", RequestId.HEADER);
         }
         return header;
     }

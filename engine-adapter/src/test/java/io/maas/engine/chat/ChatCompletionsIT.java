@@ -223,15 +223,17 @@ class ChatCompletionsIT {
 
     @Test
     void twoParallelRequestsBothCompleteWithTheirOwnText() throws Exception {
-        String sequential = content(post(body(HELLO, ",\"max_tokens\":200,\"seed\":21"), null));
+        String alone21 = content(post(body(HELLO, ",\"max_tokens\":200,\"seed\":21"), null));
+        String alone22 = content(post(body(HELLO, ",\"max_tokens\":200,\"seed\":22"), null));
 
         CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> unchecked(() -> text(stream(
                 body(HELLO, ",\"stream\":true,\"max_tokens\":200,\"seed\":21"), null))));
         CompletableFuture<String> b = CompletableFuture.supplyAsync(() -> unchecked(() -> text(stream(
-                body(HELLO, ",\"stream\":true,\"max_tokens\":200,\"seed\":21"), null))));
+                body(HELLO, ",\"stream\":true,\"max_tokens\":200,\"seed\":22"), null))));
 
-        assertThat(a.get()).isEqualTo(sequential);
-        assertThat(b.get()).isEqualTo(sequential);
+        assertThat(alone21).as("two different answers, so that a mix-up between the slots would show").isNotEqualTo(alone22);
+        assertThat(a.get()).isEqualTo(alone21);
+        assertThat(b.get()).isEqualTo(alone22);
     }
 
     @Test

@@ -42,6 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ExternalEngineIT {
 
     private static final String MODEL = "sim-reasoner";
+    /** Below the simulated engine's answer of 100 tokens: a request without a cap ends at this one. */
+    private static final int DEFAULT_CAP = 30;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Path LOG = Path.of("target", "external-engine-it", "engine.log");
@@ -61,6 +63,7 @@ class ExternalEngineIT {
                 "--platform.engine.simulated.output.tokens=100", "--platform.engine.simulated.max-concurrency=4");
         List<String> properties = new ArrayList<>(List.of("server.port=0", "platform.engine.runtime=external",
                 "platform.engine.served-model-name=" + MODEL, "platform.engine.drain-grace=20s",
+                "platform.engine.default-max-tokens=" + DEFAULT_CAP,
                 "platform.engine.external.port=" + enginePort, "platform.engine.external.start-timeout=90s",
                 "platform.engine.external.stop-timeout=5s", "platform.engine.external.restart.initial-backoff=500ms",
                 "platform.engine.external.restart.max-backoff=2s", "platform.engine.external.log.file=" + LOG));
@@ -98,6 +101,17 @@ class ExternalEngineIT {
         assertThat(receipt.path("state").asString()).isEqualTo("completed");
         assertThat(receipt.at("/usage/completion_tokens").asInt()).isEqualTo(10);
         assertThat(receipt.at("/usage/prompt_tokens").asLong()).isEqualTo(completion.usage().promptTokens());
+    }
+
+    @Test
+    @Order(1)
+    void aRequestWithoutACapIsSentTheAdaptersDefaultCap() throws Exception {
+        HttpResponse<String> response = post(body(""), "ext-cap");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        ChatCompletion completion = JSON.readValue(response.body(), ChatCompletion.class);
+        assertThat(completion.usage().completionTokens()).isEqualTo(DEFAULT_CAP);
+        assertThat(completion.choices().getFirst().finishReason()).isEqualTo("length");
     }
 
     @Test

@@ -20,16 +20,23 @@ public final class Admission {
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
 
     private final String requestId;
+    private final long outputCap;
     private final AdmissionStore store;
     private final DurableReservations durable;
     private final Map<String, String> headers;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    Admission(String requestId, AdmissionStore store, DurableReservations durable, Map<String, String> headers) {
+    Admission(String requestId, long outputCap, AdmissionStore store, DurableReservations durable, Map<String, String> headers) {
         this.requestId = requestId;
+        this.outputCap = outputCap;
         this.store = store;
         this.durable = durable;
         this.headers = Map.copyOf(headers);
+    }
+
+    /** The output tokens reserved, which the engine must be sent as its {@code max_tokens}. */
+    public long outputCap() {
+        return outputCap;
     }
 
     /** The {@code x-ratelimit-*} headers of the limits that bind this request; empty when none is set. */
@@ -42,17 +49,20 @@ public final class Admission {
         end(tokens, true);
     }
 
-    /** Ends the reservation of a request that did not run: nothing is charged and it does not count as a request. */
-    public void release() {
-        end(0, false);
+    /**
+     * Ends the reservation of a request that did not run: nothing is charged and it does not count as a
+     * request. Returns whether this call ended it (false: it had been settled or released before).
+     */
+    public boolean release() {
+        return end(0, false);
     }
 
-    private void end(long tokens, boolean ran) {
+    private boolean end(long tokens, boolean ran) {
         if (!ended.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         if (durable != null && !ran) {
-            durable.release(requestId); // a request that ran ends it with its usage record (UsageRecorder)
+            durable.end(requestId); // a request that ran ends it with its usage record (UsageRecorder)
         }
         if (store != null) {
             try {
@@ -61,5 +71,6 @@ public final class Admission {
                 log.warn("request={}: could not settle its rate-limit reservation ({}); it ends with its lease", requestId, e.getMessage());
             }
         }
+        return true;
     }
 }

@@ -1,20 +1,20 @@
 package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.gateway.error.GatewayException;
-import io.maas.gateway.metering.TenantPriceBooks;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.PriceBook;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Admission, between resolving the model and calling an engine: every limit of the caller's tenant
@@ -29,8 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>the counter store unreachable: 503 {@code limits_unavailable} (fail closed), or, with
  *       {@code fail-open}, admitted without rate limits and logged.</li>
  * </ul>
- * Limits bind every key, an administrator's included. The {@code max_tokens} sent to the engine is
- * lowered to the model's cap when larger, so the engine can never produce more than was reserved.
+ * Limits bind every key, an administrator's included. Every admission decides the output cap the
+ * engine is sent ({@link Admission#outputCap()}), so the engine can never produce more than was reserved.
  */
 @Component
 public class Admitter {
@@ -42,33 +42,34 @@ public class Admitter {
     private final DurableReservations durable;
     private final TenantPriceBooks books;
     private final AdmissionProperties properties;
-    private final JsonMapper json;
+    private final Map<String, AtomicInteger> entered = new ConcurrentHashMap<>();
 
     Admitter(LimitPolicies policies, AdmissionStore store, DurableReservations durable, TenantPriceBooks books,
-             AdmissionProperties properties, JsonMapper json) {
+             AdmissionProperties properties) {
         this.policies = policies;
         this.store = store;
         this.durable = durable;
         this.books = books;
         this.properties = properties;
-        this.json = json;
     }
 
     /**
-     * Admits request {@code requestId} of {@code caller} for {@code model} with the client's {@code body}
-     * (whose output cap may be lowered here), or throws the refusal.
+     * Admits {@code demand} of {@code caller} at {@code now}, the admission instant (its rate windows and
+     * price horizon), or throws the refusal. The admission carries the output cap to send the engine.
      */
-    public Admission admit(CallerKey caller, String model, ObjectNode body, String requestId, Instant now) {
-        long outputTokens = capOutput(body, model);
+    public Admission admit(CallerKey caller, Demand demand, Instant now) {
+        String requestId = demand.requestId();
+        String model = demand.model();
+        long outputTokens = outputCap(demand);
         LimitPolicies.Applicable applicable = policies.of(caller.tenantId(), caller.keyId());
         List<LimitPolicy> binding = applicable.forModel(model);
         boolean moneyMayBind = applicable.billing().prepaid() || applicable.billing().creditLimit() != null
                 || binding.stream().anyMatch(p -> p.monthlySpendLimit() != null);
         List<LimitPolicy> rated = binding.stream().filter(LimitPolicy::hasRateLimits).toList();
         if (rated.isEmpty() && !moneyMayBind && binding.stream().noneMatch(LimitPolicy::hasDurableLimits)) {
-            return new Admission(requestId, null, null, Map.of());
+            return new Admission(requestId, outputTokens, null, null, Map.of());
         }
-        long promptTokens = promptUpperBound(body);
+        long promptTokens = demand.promptBytes() + properties.promptOverheadTokens();
         Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
         WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(properties.lease()));
 
@@ -97,15 +98,70 @@ public class Admitter {
             try {
                 durable.reserve(requestId, caller.tenantId(), caller.keyId(), model, binding, applicable.billing(), worst, now, properties.lease());
             } catch (RuntimeException e) {
-                new Admission(requestId, counters, null, Map.of()).release();
-                if (e instanceof GatewayException refused) {
+                new Admission(requestId, outputTokens, counters, null, Map.of()).release();
+                if (e instanceof ApiException refused) {
                     throw refused.withHeaders(headers);
                 }
                 throw e;
             }
-            return new Admission(requestId, counters, durable, headers);
+            return new Admission(requestId, outputTokens, counters, durable, headers);
         }
-        return new Admission(requestId, counters, null, headers);
+        return new Admission(requestId, outputTokens, counters, null, headers);
+    }
+
+    /**
+     * Settles the reservations of a request whose gateway died, charging {@code tokens} (its money
+     * reservation ended with its usage record); see {@link Admission#settle}.
+     */
+    public void settleLost(String requestId, long tokens) {
+        new Admission(requestId, 0, store, null, Map.of()).settle(tokens);
+    }
+
+    /** Ends the reservations of a request whose gateway died and that no engine ran; see {@link Admission#release}. */
+    public void releaseLost(String requestId) {
+        new Admission(requestId, 0, store, durable, Map.of()).release();
+    }
+
+    /**
+     * A request of {@code caller} on its way in, counted against the concurrency limits of its key and
+     * tenant (those for every model) in this process from before its body is read until {@link #close}.
+     */
+    public final class Entry implements AutoCloseable {
+
+        private final List<AtomicInteger> counted;
+
+        private Entry(List<AtomicInteger> counted) {
+            this.counted = counted;
+        }
+
+        @Override
+        public void close() {
+            counted.forEach(AtomicInteger::decrementAndGet);
+        }
+    }
+
+    /**
+     * Lets a request of {@code caller} in before its body is read, or refuses it with 429 when its key or
+     * tenant already has as many requests in this process as it may run at once anywhere: such a request
+     * would be refused by {@link #admit} anyway, so its body is never read or held. (The limit across
+     * replicas is enforced by {@link #admit}.)
+     */
+    public Entry enter(CallerKey caller) {
+        List<LimitPolicy> limited = policies.of(caller.tenantId(), caller.keyId()).forModel(null).stream()
+                .filter(p -> p.maxConcurrentRequests() != null).toList();
+        List<AtomicInteger> counted = new ArrayList<>(limited.size());
+        for (LimitPolicy policy : limited) {
+            AtomicInteger inFlight = entered.computeIfAbsent(policy.scope(), scope -> new AtomicInteger());
+            counted.add(inFlight);
+            int now = inFlight.incrementAndGet();
+            if (now > policy.maxConcurrentRequests()) {
+                counted.forEach(AtomicInteger::decrementAndGet);
+                throw new ApiException(ApiError.RATE_LIMIT_EXCEEDED, "Too many requests at once: your " + policy.describe()
+                        + " may run " + policy.maxConcurrentRequests() + " requests concurrently and has " + (now - 1)
+                        + " in flight. Retry when one has finished.").withHeader("Retry-After", "1");
+            }
+        }
+        return new Entry(counted);
     }
 
     /**
@@ -134,12 +190,12 @@ public class Admitter {
             return null;
         }
         log.warn("request={}: rate-limit store unreachable ({}); refused (fail-closed)", requestId, e.getMessage());
-        throw new GatewayException(ApiError.LIMITS_UNAVAILABLE, "The gateway cannot check your rate limits right now"
+        throw new ApiException(ApiError.LIMITS_UNAVAILABLE, "The gateway cannot check your rate limits right now"
                 + " (its counter store is unreachable), so it does not run the request. Retry in a few seconds.")
                 .withHeader("Retry-After", "5");
     }
 
-    private static GatewayException refusal(LimitPolicy policy, AdmissionStore.Decision decision, WorstCase worst, Instant now) {
+    private static ApiException refusal(LimitPolicy policy, AdmissionStore.Decision decision, WorstCase worst, Instant now) {
         long retryAfter = RateLimitHeaders.secondsToWindowEnd(now);
         String message = switch (decision.refusedLimit()) {
             case REQUESTS -> "Rate limit reached: your " + policy.describe() + " may send " + policy.requestsPerMinute()
@@ -156,38 +212,16 @@ public class Admitter {
                         + " requests concurrently and has " + decision.inUse() + " in flight. Retry when one has finished.";
             }
         };
-        return new GatewayException(ApiError.RATE_LIMIT_EXCEEDED, message).withHeader("Retry-After", Long.toString(retryAfter));
+        return new ApiException(ApiError.RATE_LIMIT_EXCEEDED, message).withHeader("Retry-After", Long.toString(retryAfter));
     }
 
     /**
-     * Lowers {@code max_tokens} / {@code max_completion_tokens} to the model's cap; returns the output
-     * tokens to reserve: the larger of the two when both are set (an engine may honour either), the cap
-     * when neither is.
+     * The output cap to reserve and to send the engine: what the client asked for, lowered to the model's
+     * cap; the model's cap when the client set none. The engine is always sent it, so it can never
+     * produce more than was reserved.
      */
-    private long capOutput(ObjectNode body, String model) {
-        long cap = properties.maxOutputTokens(model);
-        long reserve = -1;
-        for (String field : List.of("max_completion_tokens", "max_tokens")) {
-            JsonNode value = body.get(field);
-            if (value != null && value.isNumber()) {
-                if (value.asLong() > cap) {
-                    body.put(field, cap);
-                }
-                reserve = Math.max(reserve, Math.min(value.asLong(), cap));
-            }
-        }
-        return reserve < 0 ? cap : reserve;
-    }
-
-    /** The prompt's token upper bound: see {@link WorstCase}. */
-    private long promptUpperBound(ObjectNode body) {
-        long bytes = 0;
-        for (String field : List.of("messages", "tools")) {
-            JsonNode value = body.get(field);
-            if (value != null) {
-                bytes += json.writeValueAsBytes(value).length;
-            }
-        }
-        return bytes + properties.promptOverheadTokens();
+    private long outputCap(Demand demand) {
+        long cap = properties.maxOutputTokens(demand.model());
+        return Math.min(demand.outputTokens().orElse(cap), cap);
     }
 }

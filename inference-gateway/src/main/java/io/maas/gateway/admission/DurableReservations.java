@@ -1,7 +1,7 @@
 package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiException;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -48,13 +48,13 @@ import org.springframework.transaction.support.TransactionOperations;
  * no longer counts and is deleted by a sweep every minute.
  */
 @Component
-class DurableReservations {
+public class DurableReservations {
 
     private final JdbcClient jdbc;
     private final TransactionOperations transactions;
     private final Map<UUID, ReentrantLock> turns = new ConcurrentHashMap<>();
 
-    DurableReservations(JdbcClient jdbc, TransactionOperations transactions) {
+    public DurableReservations(JdbcClient jdbc, TransactionOperations transactions) {
         this.jdbc = jdbc;
         this.transactions = transactions;
     }
@@ -117,8 +117,12 @@ class DurableReservations {
         jdbc.sql("DELETE FROM admission_reservation WHERE expires_at <= ?").param(Timestamp.from(Instant.now())).update();
     }
 
-    /** Deletes the reservation of {@code requestId}; call after its usage record committed. Idempotent. */
-    void release(String requestId) {
+    /**
+     * Ends the reservation of {@code requestId}. The usage record's writer calls it in the transaction
+     * that counts the request in the ledger, so that its spend is counted once, never zero times; a
+     * request that did not run ends it through {@link Admission#release()}. Idempotent.
+     */
+    public void end(String requestId) {
         jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
     }
 
@@ -128,7 +132,7 @@ class DurableReservations {
         }
         long used = settledPlusReserved(policy, "cache_hit_tokens + cache_miss_tokens + output_tokens", "tokens", from, null, now).longValue();
         if (used + worst.tokens() > limit) {
-            throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "The " + period + " token budget of your " + policy.describe()
+            throw new ApiException(ApiError.INSUFFICIENT_QUOTA, "The " + period + " token budget of your " + policy.describe()
                     + " is used up: " + used + " of " + limit + " tokens are used or reserved this " + (period.equals("daily") ? "day" : "month")
                     + " (UTC) and this request may need up to " + worst.tokens() + " (prompt upper bound + max_tokens). Lower max_tokens,"
                     + " or retry after " + until + "T00:00:00Z.")
@@ -144,7 +148,7 @@ class DurableReservations {
         BigDecimal spent = settledPlusReserved(policy, "amount", "amount", month, currency, now);
         if (spent.add(worst.amount()).compareTo(policy.monthlySpendLimit()) > 0) {
             LocalDate next = month.plusMonths(1);
-            throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "The monthly spend limit of your " + policy.describe() + " ("
+            throw new ApiException(ApiError.INSUFFICIENT_QUOTA, "The monthly spend limit of your " + policy.describe() + " ("
                     + currency + " " + plain(policy.monthlySpendLimit()) + ") is reached: " + currency + " " + plain(spent)
                     + " is spent or reserved this month (UTC) and this request may cost up to " + currency + " " + plain(worst.amount())
                     + ". Lower max_tokens, ask your administrator to raise the limit, or retry after " + next + "T00:00:00Z.")
@@ -164,13 +168,13 @@ class DurableReservations {
         BigDecimal reserved = funds[1];
         if (billing.prepaid()) {
             if (balance.subtract(reserved).compareTo(worst.amount()) < 0) {
-                throw new GatewayException(ApiError.INSUFFICIENT_BALANCE, "Insufficient Balance: your balance of " + worst.currency() + " "
+                throw new ApiException(ApiError.INSUFFICIENT_BALANCE, "Insufficient Balance: your balance of " + worst.currency() + " "
                         + plain(balance) + ", less " + worst.currency() + " " + plain(reserved) + " held by requests in flight, cannot cover"
                         + " this request's worst case of " + worst.currency() + " " + plain(worst.amount())
                         + " (prompt upper bound + max_tokens at the highest price). Top up, or lower max_tokens.");
             }
         } else if (balance.add(billing.creditLimit()).subtract(reserved).compareTo(worst.amount()) < 0) {
-            throw new GatewayException(ApiError.INSUFFICIENT_QUOTA, "Your tenant's credit limit of " + worst.currency() + " "
+            throw new ApiException(ApiError.INSUFFICIENT_QUOTA, "Your tenant's credit limit of " + worst.currency() + " "
                     + plain(billing.creditLimit()) + " is used up: balance " + plain(balance) + ", " + plain(reserved)
                     + " held by requests in flight, and this request may cost up to " + plain(worst.amount())
                     + ". Pay the open amount or ask your administrator to raise the credit limit.")

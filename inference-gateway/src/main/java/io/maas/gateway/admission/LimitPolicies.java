@@ -1,5 +1,7 @@
 package io.maas.gateway.admission;
 
+import io.maas.api.tenant.BillingMode;
+import io.maas.gateway.GatewayProperties;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -17,18 +22,20 @@ import org.springframework.stereotype.Component;
  * those for the requested one, plus how the tenant pays. A scope's two layers (the platform's and the
  * tenant's own) become one policy with the tighter of each limit. Read from PostgreSQL and trusted for
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
- * every replica within that time.
+ * every replica within that time. While PostgreSQL cannot be asked, limits read less than
+ * {@code platform.gateway.last-good-for} ago keep binding.
  */
 @Component
 class LimitPolicies {
 
     private static final int MAX_CACHED = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(LimitPolicies.class);
 
     /** How a tenant pays: {@code PREPAID} spends its balance; {@code POSTPAID} may owe up to {@code creditLimit} (null: no limit). */
-    record Billing(String mode, BigDecimal creditLimit) {
+    record Billing(BillingMode mode, BigDecimal creditLimit) {
 
         boolean prepaid() {
-            return "PREPAID".equals(mode);
+            return mode == BillingMode.PREPAID;
         }
     }
 
@@ -41,7 +48,8 @@ class LimitPolicies {
         }
     }
 
-    private record Cached(Applicable applicable, Instant loadedAt) {
+    /** Read at {@code loadedAt}, trusted from {@code checkedAt} for the TTL. */
+    private record Cached(Applicable applicable, Instant loadedAt, Instant checkedAt) {
     }
 
     private record CacheKey(UUID tenantId, UUID keyId) {
@@ -50,26 +58,42 @@ class LimitPolicies {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Duration ttl;
+    private final Duration lastGoodFor;
     private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
 
-    LimitPolicies(JdbcClient jdbc, Clock clock, AdmissionProperties properties) {
+    LimitPolicies(JdbcClient jdbc, Clock clock, AdmissionProperties properties, GatewayProperties gateway) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.ttl = properties.policyCacheTtl();
+        this.lastGoodFor = gateway.lastGoodFor();
     }
 
     Applicable of(UUID tenantId, UUID keyId) {
         Instant now = clock.instant();
         CacheKey key = new CacheKey(tenantId, keyId);
         Cached cached = cache.get(key);
-        if (cached == null || cached.loadedAt().plus(ttl).isBefore(now)) {
+        if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
+            cached = reload(tenantId, keyId, cached, now);
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
-            cached = new Cached(load(tenantId, keyId), now);
             cache.put(key, cached);
         }
         return cached.applicable();
+    }
+
+    /** A fresh read; while PostgreSQL cannot answer, the last good one when it is recent enough (else the failure). */
+    private Cached reload(UUID tenantId, UUID keyId, Cached last, Instant now) {
+        try {
+            return new Cached(load(tenantId, keyId), now, now);
+        } catch (DataAccessException e) {
+            if (last == null || !last.loadedAt().plus(lastGoodFor).isAfter(now)) {
+                throw e;
+            }
+            log.warn("PostgreSQL cannot give the limits of tenant {} ({}); using those read at {}", tenantId,
+                    e.getMostSpecificCause().getMessage(), last.loadedAt());
+            return new Cached(last.applicable(), last.loadedAt(), now);
+        }
     }
 
     private Applicable load(UUID tenantId, UUID keyId) {
@@ -91,7 +115,7 @@ class LimitPolicies {
         List<LimitPolicy> policies = List.copyOf(byScope.values());
         Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
                 .param(tenantId)
-                .query((rs, row) -> new Billing(rs.getString("billing_mode"), rs.getBigDecimal("credit_limit")))
+                .query((rs, row) -> new Billing(BillingMode.valueOf(rs.getString("billing_mode")), rs.getBigDecimal("credit_limit")))
                 .single();
         return new Applicable(policies, billing);
     }

@@ -130,9 +130,13 @@ class MemoryAdmissionStore implements AdmissionStore {
         }
     }
 
-    /** Once per window: drops counters of windows before the previous one and reservations past their lease. */
+    /**
+     * Once per window: drops counters of windows before the previous one and reservations past their
+     * lease. Time only moves forward here: an ask stamped with an older instant (a request admitted a
+     * moment before another one reached the lock) never forgets a newer window's counts.
+     */
     private void forgetThePast(long window, long now) {
-        if (window == currentWindow) {
+        if (window <= currentWindow) {
             return;
         }
         currentWindow = window;

@@ -2,8 +2,9 @@ package io.maas.gateway.auth;
 
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
+import io.maas.api.tenant.TenantStatus;
 import io.maas.gateway.GatewayProperties;
-import io.maas.gateway.error.GatewayException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,25 +13,33 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a bearer key against the store. A key found is trusted for {@code platform.gateway.key-cache-ttl}
- * (so a revocation binds every replica within that time); keys not found are not cached, so a key
- * created a moment ago works at once. The last-used time is written at most once a minute per key,
- * off the request path.
+ * Checks a bearer key against the store. A lookup is trusted for {@code platform.gateway.key-cache-ttl}
+ * (so a revocation binds every replica within that time), a key not found as well (so repeating an
+ * unknown key costs one query per TTL, not one per request; a key created a moment ago works within it).
+ * While PostgreSQL cannot be asked, a key found less than {@code platform.gateway.last-good-for} ago is
+ * still served from that lookup; other keys get 503. Both caches are bounded. The last-used time is
+ * written at most once a minute per key, off the request path.
  */
 @Component
 class ApiKeyAuthenticator {
 
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final int MAX_CACHED = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthenticator.class);
 
-    private record Cached(ApiKeyStore.StoredKey key, Instant loadedAt) {
+    /** A lookup made at {@code loadedAt} and trusted from {@code checkedAt} for the TTL; {@code key} null: no such key. */
+    private record Cached(ApiKeyStore.StoredKey key, Instant loadedAt, Instant checkedAt) {
     }
 
     private final ApiKeyStore store;
     private final Duration ttl;
+    private final Duration lastGoodFor;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<java.util.UUID, Instant> touched = new ConcurrentHashMap<>();
@@ -39,6 +48,7 @@ class ApiKeyAuthenticator {
     ApiKeyAuthenticator(ApiKeyStore store, GatewayProperties properties, Clock clock) {
         this.store = store;
         this.ttl = properties.keyCacheTtl();
+        this.lastGoodFor = properties.lastGoodFor();
         this.clock = clock;
     }
 
@@ -50,39 +60,62 @@ class ApiKeyAuthenticator {
         byte[] hash = ApiKeySecret.hash(bearer);
         String cacheKey = HexFormat.of().formatHex(hash);
         Cached cached = cache.get(cacheKey);
-        if (cached == null || cached.loadedAt().plus(ttl).isBefore(now)) {
-            var stored = store.findByHash(hash).orElseThrow(ApiKeyAuthenticator::invalid);
+        if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
+            cached = lookUp(hash, cached, now);
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
-            cached = new Cached(stored, now);
             cache.put(cacheKey, cached);
         }
         ApiKeyStore.StoredKey key = cached.key();
+        if (key == null) {
+            throw invalid();
+        }
         if (key.revokedAt() != null && !key.revokedAt().isAfter(now)) {
-            throw new GatewayException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… has been revoked.");
+            throw new ApiException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… has been revoked.");
         }
         if (key.expiresAt() != null && !key.expiresAt().isAfter(now)) {
-            throw new GatewayException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… expired at " + key.expiresAt() + ".");
+            throw new ApiException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… expired at " + key.expiresAt() + ".");
         }
-        if (!"ACTIVE".equals(key.tenantStatus())) {
-            throw new GatewayException(ApiError.INVALID_API_KEY, "The tenant of API key " + key.prefix() + "… is "
-                    + key.tenantStatus().toLowerCase(java.util.Locale.ROOT) + ". Contact your platform administrator.");
+        if (key.tenantStatus() != TenantStatus.ACTIVE) {
+            throw new ApiException(ApiError.INVALID_API_KEY, "The tenant of API key " + key.prefix() + "… is "
+                    + key.tenantStatus().name().toLowerCase(java.util.Locale.ROOT) + ". Contact your platform administrator.");
         }
         touchLater(key, now);
         return new CallerKey(key.id(), key.tenantId(), key.prefix(), key.allowedModels());
+    }
+
+    /** A fresh lookup; while the store cannot answer, the last good one when it is recent enough (else 503). */
+    private Cached lookUp(byte[] hash, Cached last, Instant now) {
+        try {
+            return new Cached(store.findByHash(hash).orElse(null), now, now);
+        } catch (DataAccessException e) {
+            if (last != null && last.key() != null && last.loadedAt().plus(lastGoodFor).isAfter(now)) {
+                log.warn("PostgreSQL cannot check API key {}… ({}); serving its lookup of {}", last.key().prefix(),
+                        e.getMostSpecificCause().getMessage(), last.loadedAt());
+                return new Cached(last.key(), last.loadedAt(), now);
+            }
+            throw new ApiException(ApiError.SERVICE_UNAVAILABLE, "The gateway cannot check API keys right now (its database"
+                    + " is unreachable). Retry in a few seconds.").withHeader("Retry-After", "5");
+        }
     }
 
     private void touchLater(ApiKeyStore.StoredKey key, Instant now) {
         Instant last = touched.get(key.id());
         if (last == null || last.plus(TOUCH_INTERVAL).isBefore(now)) {
             touched.put(key.id(), now);
-            background.execute(() -> store.touch(key.id(), now));
+            background.execute(() -> {
+                try {
+                    store.touch(key.id(), now);
+                } catch (DataAccessException e) {
+                    log.debug("Could not record the last use of key {}…: {}", key.prefix(), e.getMessage());
+                }
+            });
         }
     }
 
-    private static GatewayException invalid() {
-        return new GatewayException(ApiError.INVALID_API_KEY,
+    private static ApiException invalid() {
+        return new ApiException(ApiError.INVALID_API_KEY,
                 "Incorrect API key provided. Send it as 'Authorization: Bearer sk-…'; keys are shown once, when created.");
     }
 }

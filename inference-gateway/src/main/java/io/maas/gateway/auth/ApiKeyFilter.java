@@ -1,6 +1,7 @@
 package io.maas.gateway.auth;
 
-import io.maas.gateway.error.GatewayException;
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.error.ErrorWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,7 +11,12 @@ import java.io.IOException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Every {@code /v1} and {@code /user} request carries a valid API key, or ends here with 401. */
+/**
+ * Every request carries a valid API key, or ends here with 401, except the health probes. The rule is
+ * deny by default and decided on the path as the servlet container resolved it, so no spelling of a
+ * path ({@code /v1;x/models}, {@code //v1/models}) reaches a controller without a key; path parameters
+ * ({@code ;}) are refused outright with 400, as no API of the gateway has any.
+ */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -25,20 +31,23 @@ class ApiKeyFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/user/"));
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getRequestURI().indexOf(';') >= 0) {
+            errors.write(response, ApiError.INVALID_REQUEST, "Path parameters (';' in the path) are not accepted here.", null);
+            return;
+        }
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (path.equals("/health") || path.startsWith("/health/")) {
+            chain.doFilter(request, response);
+            return;
+        }
         String header = request.getHeader("Authorization");
         String bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).strip() : null;
         try {
             request.setAttribute(CallerKey.ATTRIBUTE, authenticator.authenticate(bearer));
-        } catch (GatewayException e) {
+        } catch (ApiException e) {
             errors.write(response, e.error(), e.getMessage(), e.param());
             return;
         }

@@ -1,5 +1,6 @@
 package io.maas.gateway.auth;
 
+import io.maas.api.tenant.TenantStatus;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,7 +19,7 @@ class ApiKeyStore {
      * A key row joined with its tenant's status; {@code allowedModels} null: every model. A key whose
      * owner was disabled counts as revoked from that instant.
      */
-    record StoredKey(UUID id, UUID tenantId, String prefix, String tenantStatus, Instant expiresAt, Instant revokedAt,
+    record StoredKey(UUID id, UUID tenantId, String prefix, TenantStatus tenantStatus, Instant expiresAt, Instant revokedAt,
                      Set<String> allowedModels) {
     }
 
@@ -36,7 +37,7 @@ class ApiKeyStore {
                         WHERE k.secret_hash = ?""")
                 .param(hash)
                 .query((rs, row) -> new StoredKey(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
-                        rs.getString("prefix"), rs.getString("tenant_status"), instant(rs.getTimestamp("expires_at")),
+                        rs.getString("prefix"), TenantStatus.valueOf(rs.getString("tenant_status")), instant(rs.getTimestamp("expires_at")),
                         instant(rs.getTimestamp("revoked_at")), models(rs.getArray("allowed_models"))))
                 .optional();
     }

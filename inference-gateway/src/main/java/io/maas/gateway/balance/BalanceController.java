@@ -1,6 +1,7 @@
 package io.maas.gateway.balance;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.maas.api.tenant.BillingMode;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.pricing.StatementRounding;
 import java.math.BigDecimal;
@@ -16,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * DeepSeek's {@code GET /user/balance} for the tenant of the calling API key. The balance is the
- * schema's one rule ({@code tenant_balance}: grants spent before top-ups, expired grants forfeited),
+ * schema's one rule ({@code tenant_balances}: grants spent before top-ups, expired grants forfeited),
  * over append-only credits and the ledger's daily roll-up, so it includes the request settled a
  * moment ago. Amounts are shown rounded half-even to 0.01 ({@link StatementRounding}), as on a
  * statement. {@code is_available}: a prepaid tenant has money left; a postpaid one has not used
@@ -35,10 +36,10 @@ class BalanceController {
                    @JsonProperty("balance_infos") List<BalanceInfo> balanceInfos) {
     }
 
-    private record Billing(String billingMode, BigDecimal creditLimit) {
+    private record Billing(BillingMode billingMode, BigDecimal creditLimit) {
     }
 
-    private record Amounts(BigDecimal granted, BigDecimal toppedUp) {
+    private record Amounts(String currency, BigDecimal granted, BigDecimal toppedUp) {
     }
 
     private final JdbcClient jdbc;
@@ -52,20 +53,19 @@ class BalanceController {
     @GetMapping("/user/balance")
     Balance balance(CallerKey caller) {
         Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
-                .param(caller.tenantId()).query(Billing.class).single();
-        List<String> currencies = jdbc.sql("SELECT c FROM tenant_currencies(?) AS c ORDER BY c")
-                .param(caller.tenantId()).query(String.class).list();
+                .param(caller.tenantId())
+                .query((rs, row) -> new Billing(BillingMode.valueOf(rs.getString(1)), rs.getBigDecimal(2))).single();
         Date today = Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        List<Amounts> balances = jdbc.sql("SELECT currency, granted, topped_up FROM tenant_balances(?, ?)")
+                .params(caller.tenantId(), today).query(Amounts.class).list();
         List<BalanceInfo> infos = new ArrayList<>();
         boolean available = false;
-        for (String currency : currencies.isEmpty() ? List.of("CNY") : currencies) {
-            Amounts amounts = jdbc.sql("SELECT granted, topped_up FROM tenant_balance(?, ?, ?)")
-                    .params(caller.tenantId(), currency, today).query(Amounts.class).single();
+        for (Amounts amounts : balances) {
             BigDecimal total = amounts.granted().add(amounts.toppedUp());
-            available |= "PREPAID".equals(billing.billingMode())
+            available |= billing.billingMode() == BillingMode.PREPAID
                     ? total.signum() > 0
                     : billing.creditLimit() == null || total.add(billing.creditLimit()).signum() > 0;
-            infos.add(new BalanceInfo(currency, plain(total), plain(amounts.granted()), plain(amounts.toppedUp())));
+            infos.add(new BalanceInfo(amounts.currency(), plain(total), plain(amounts.granted()), plain(amounts.toppedUp())));
         }
         return new Balance(available, infos);
     }

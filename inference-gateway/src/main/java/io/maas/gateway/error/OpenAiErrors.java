@@ -1,10 +1,12 @@
 package io.maas.gateway.error;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ErrorResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -22,8 +24,8 @@ class OpenAiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrors.class);
 
-    @ExceptionHandler(GatewayException.class)
-    ResponseEntity<ErrorResponse> refused(GatewayException e) {
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ErrorResponse> refused(ApiException e) {
         var answer = ResponseEntity.status(e.error().status());
         e.headers().forEach(answer::header);
         return answer.body(e.error().response(e.getMessage(), e.param()));
@@ -42,6 +44,13 @@ class OpenAiErrors {
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<ErrorResponse> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return answer(ApiError.INVALID_REQUEST, "This endpoint answers in JSON or text/event-stream only.", null);
+    }
+
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<ErrorResponse> databaseDown(DataAccessException e, HttpServletRequest request) {
+        log.warn("PostgreSQL failed {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMostSpecificCause().getMessage());
+        return ResponseEntity.status(ApiError.SERVICE_UNAVAILABLE.status()).header("Retry-After", "5").body(ApiError.SERVICE_UNAVAILABLE
+                .response("The gateway cannot reach its database right now. Retry in a few seconds.", null));
     }
 
     @ExceptionHandler(Exception.class)

@@ -9,6 +9,6 @@ class MeteringConfiguration {
 
     @Bean
     UsageSpool usageSpool(GatewayProperties properties) {
-        return new UsageSpool(properties.usageSpoolDir());
+        return new UsageSpool(properties.usageSpoolDir(), properties.usageSpoolMaxSize().toBytes());
     }
 }

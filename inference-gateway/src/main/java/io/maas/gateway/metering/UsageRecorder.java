@@ -1,19 +1,22 @@
 package io.maas.gateway.metering;
 
 import io.maas.api.openai.Usage;
+import io.maas.gateway.admission.DurableReservations;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedRuntimeException;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -25,8 +28,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * request twice keeps the first record and prices it once. Called before the client is sent the
  * end of the response, so a client that saw a complete answer always has a record behind it.
  *
- * <p>In one transaction: the usage record, its priced ledger entry, the daily roll-up and the end of
- * the request's money reservation. The
+ * <p>In one transaction: the usage record, its priced ledger entry, the daily roll-up, the end of
+ * the request's money reservation and of its journal entry ({@link RequestJournal}). The
  * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
  * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
  * by default). A request the platform has no price for (no book, or the book does not price the
@@ -34,7 +37,8 @@ import org.springframework.transaction.support.TransactionOperations;
  *
  * <p>When PostgreSQL cannot take a record, it goes to the {@link UsageSpool} (forced to disk) and is
  * written, priced as it would have been, by a replay every {@value #REPLAY_SECONDS} seconds once
- * PostgreSQL answers again: nothing a client was served is lost to a database outage.
+ * PostgreSQL answers again: nothing a client was served is lost to a database outage. A record
+ * PostgreSQL rejects for good is quarantined, never retried forever.
  */
 @Component
 public class UsageRecorder {
@@ -47,47 +51,82 @@ public class UsageRecorder {
     private final TenantPriceBooks books;
     private final UsageLedger ledger;
     private final UsageSpool spool;
+    private final DurableReservations reservations;
+    private final RequestJournal journal;
 
-    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool) {
+    public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool,
+                         DurableReservations reservations) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.books = books;
         this.ledger = new UsageLedger(jdbc);
         this.spool = spool;
+        this.reservations = reservations;
+        this.journal = new RequestJournal(jdbc);
     }
 
     /**
-     * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it.
+     * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it. A record
+     * PostgreSQL rejects for good goes to the spool's dead-letter file instead, where it blocks nothing.
      * Returns false when a record for this request id already existed.
      */
     public boolean record(UsageRecord record) {
         try {
             return write(record);
         } catch (DataAccessException | TransactionException e) {
-            spool.append(record);
-            log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
-                    record.requestId(), e.getMostSpecificCause().getMessage(), spool.dir());
+            if (!mayTakeItLater(e)) {
+                spool.quarantine(spool.line(record), "rejected by PostgreSQL: " + cause(e));
+                return true;
+            }
+            if (spool.append(record)) {
+                log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
+                        record.requestId(), cause(e), spool.dir());
+            }
             return true;
         }
     }
 
-    /** Writes spooled records to PostgreSQL; stops at the first failure and tries again next time. */
+    /**
+     * Writes spooled records to PostgreSQL, oldest first. A line that is not a record, or a record
+     * PostgreSQL rejects for good, is quarantined and the replay goes on; at the first transient failure
+     * (PostgreSQL unreachable) it stops, keeps what is left, and tries again in {@value #REPLAY_SECONDS} s.
+     */
     @Scheduled(initialDelay = REPLAY_SECONDS, fixedDelay = REPLAY_SECONDS, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
     public void replaySpool() {
         for (Path file : spool.drain()) {
-            List<UsageRecord> records = spool.read(file);
-            try {
-                records.forEach(this::write);
-                Files.delete(file);
-                log.info("Replayed {} spooled usage records from {}", records.size(), file);
-            } catch (DataAccessException | TransactionException e) {
-                log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s",
-                        e.getMostSpecificCause().getMessage(), REPLAY_SECONDS);
-                return;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            List<UsageSpool.Line> lines = spool.read(file);
+            int written = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                UsageSpool.Line line = lines.get(i);
+                if (line.record() == null) {
+                    spool.quarantine(line.text(), "not a usage record (a line torn by a crash?)");
+                    continue;
+                }
+                try {
+                    write(line.record());
+                    written++;
+                } catch (DataAccessException | TransactionException e) {
+                    if (mayTakeItLater(e)) {
+                        spool.keepOnly(file, lines.subList(i, lines.size()));
+                        log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s", cause(e), REPLAY_SECONDS);
+                        return;
+                    }
+                    spool.quarantine(line.text(), "rejected by PostgreSQL: " + cause(e));
+                }
             }
+            spool.keepOnly(file, List.of());
+            log.info("Replayed {} spooled usage records from {}", written, file);
         }
+    }
+
+    /** Whether PostgreSQL may take it later (it is unreachable, busy, timed out), as opposed to rejecting it for good. */
+    private static boolean mayTakeItLater(Exception e) {
+        return e instanceof TransientDataAccessException || e instanceof RecoverableDataAccessException
+                || e instanceof DataAccessResourceFailureException || e instanceof TransactionException;
+    }
+
+    private static String cause(Exception e) {
+        return e instanceof NestedRuntimeException nested ? nested.getMostSpecificCause().getMessage() : e.getMessage();
     }
 
     private boolean write(UsageRecord record) {
@@ -96,19 +135,11 @@ public class UsageRecorder {
                 return false;
             }
             ledger.write(record, price(record).orElse(null));
-            endReservation(record.requestId());
+            reservations.end(record.requestId()); // spend counted once: in the ledger from now on, no longer held
+            journal.close(record.requestId());
             return true;
         });
         return Boolean.TRUE.equals(written);
-    }
-
-    /**
-     * The request's money reservation (admission) ends in the transaction that makes its usage count
-     * in the ledger: spend is then counted once, never zero times, and a record waiting in the spool
-     * keeps its reservation until the replay writes it.
-     */
-    private void endReservation(String requestId) {
-        jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
     }
 
     private boolean insertRecord(UsageRecord record) {

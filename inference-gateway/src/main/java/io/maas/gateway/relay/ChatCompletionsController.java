@@ -1,14 +1,17 @@
 package io.maas.gateway.relay;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.admission.Admission;
+import io.maas.gateway.admission.AdmissionProperties;
 import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.gateway.error.GatewayException;
 import io.maas.gateway.metering.Outcome;
+import io.maas.gateway.metering.RequestJournal;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.routing.ModelRoutes;
@@ -28,14 +31,16 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate, resolve the model, admit (limits checked and
  * the worst case reserved, {@link Admitter}), call an engine, relay, then settle: the usage record is
  * written before the client receives the end of the response, and the reservation is settled to the
- * engine's count after it. Every other way out (engine refusing or unreachable, a failure of the
- * gateway) releases the reservation in a {@code finally}, so none outlives its request.
+ * engine's count after it. Work an engine did is always billed: an answer without usage, an answer cut
+ * off at the request's deadline or idle timeout ({@link EngineWatch}), an engine that got the request
+ * and never answered, all settle from the engine's receipt. Every other way out (engine refusing or
+ * unreachable, a failure of the gateway) releases the reservation in a {@code finally}, so none
+ * outlives its request.
  */
 @RestController
 class ChatCompletionsController {
@@ -50,10 +55,16 @@ class ChatCompletionsController {
     private final Admitter admitter;
     private final JsonMapper json;
     private final Clock clock;
+    private final EngineWatch watch;
+    private final BodyBudget bodies;
+    private final RequestJournal journal;
     private final Duration receiptWait;
+    private final Duration deadline;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
-                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, GatewayProperties properties) {
+                              UsageRecorder recorder, Admitter admitter, RequestJournal journal, EngineWatch watch,
+                              BodyBudget bodies, JsonMapper json, Clock clock, GatewayProperties properties,
+                              AdmissionProperties admission) {
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
@@ -62,7 +73,15 @@ class ChatCompletionsController {
         this.admitter = admitter;
         this.json = json;
         this.clock = clock;
+        this.watch = watch;
+        this.bodies = bodies;
+        this.journal = journal;
         this.receiptWait = properties.receiptWait();
+        this.deadline = properties.requestDeadline();
+        if (deadline.compareTo(admission.lease()) >= 0) {
+            throw new IllegalArgumentException("platform.gateway.request-deadline (" + deadline + ") must be below"
+                    + " platform.gateway.admission.lease (" + admission.lease() + "): no request may outlive its reservations");
+        }
     }
 
     /** What is known of a request from the moment an engine accepted it. */
@@ -70,36 +89,49 @@ class ChatCompletionsController {
                             EngineClient.EngineCall call, boolean stream, Instant startedAt, Admission admission) {
     }
 
+    /** The key's concurrency and the body's bytes are admitted before the body is read, and held until the request ends. */
     @PostMapping("/v1/chat/completions")
+    @SuppressWarnings("try") // the resources are held, never referenced
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Instant startedAt = clock.instant();
-        ParsedRequest parsed = parser.parse(request.getInputStream(), request.getContentLengthLong());
-        ModelRoutes.Route route = routes.resolve(parsed.request().model(), caller);
         String requestId = UUID.randomUUID().toString().replace("-", "");
-        boolean stream = parsed.request().isStream();
-        ObjectNode body = parsed.body();
-        if (stream) {
-            JsonNode options = body.get("stream_options");
-            (options instanceof ObjectNode existing ? existing : body.putObject("stream_options")).put("include_usage", true);
+        try (Admitter.Entry entry = admitter.enter(caller); BodyBudget.Held body = bodies.take(request.getContentLengthLong())) {
+            create(caller, requestId, parser.parse(request.getInputStream(), request.getContentLengthLong()), response);
+        } catch (ApiException refused) {
+            throw refused.withHeader(RequestId.HEADER, requestId); // a refused request can be quoted to support too
         }
-        Admission admission;
-        try {
-            admission = admitter.admit(caller, route.model(), body, requestId, startedAt);
-        } catch (GatewayException refused) {
-            throw refused.withHeader("x-request-id", requestId);
-        }
+    }
+
+    private void create(CallerKey caller, String requestId, ChatRequest chat, HttpServletResponse response) throws IOException {
+        ModelRoutes.Route route = routes.resolve(chat.model(), caller);
+        Instant admittedAt = clock.instant();
+        Admission admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
         try {
             admission.headers().forEach(response::setHeader);
-            response.setHeader("x-request-id", requestId);
-            var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
-            var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, admission);
-            if (stream) {
-                stream(accepted, parsed.request().includeUsage(), response);
+            response.setHeader(RequestId.HEADER, requestId);
+            Instant endsAt = admittedAt.plus(deadline);
+            journal.open(new RequestJournal.Entry(requestId, caller.tenantId(), caller.keyId(), route.model(), route.endpoints(),
+                    chat.stream(), admittedAt));
+            EngineClient.EngineCall sent;
+            try {
+                sent = engines.chatCompletions(route, requestId, json.writeValueAsBytes(chat.engineBody(admission.outputCap())), endsAt);
+            } catch (EngineClient.SentWithoutAnswer lost) {
+                var call = new EngineClient.EngineCall(lost.endpoint(), InputStream.nullInputStream());
+                var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admission);
+                engines.finalUsage(lost.endpoint(), requestId, receiptWait)
+                        .ifPresent(usage -> settle(accepted, usage, Outcome.ENGINE_ERROR));
+                throw lost.answer();
+            }
+            var call = new EngineClient.EngineCall(sent.endpoint(), watch.watch(sent.body(), endsAt, chat.stream(), requestId));
+            var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admission);
+            if (chat.stream()) {
+                stream(accepted, chat.clientWantsUsage(), response);
             } else {
                 once(accepted, response);
             }
         } finally {
-            admission.release();
+            if (admission.release()) {
+                journal.discard(requestId); // it did not run: nothing for the sweeper to bill
+            }
         }
     }
 
@@ -132,13 +164,13 @@ class ChatCompletionsController {
         try (InputStream body = accepted.call().body()) {
             answer = body.readAllBytes();
             JsonNode reported = json.readTree(answer).get("usage");
-            usage = json.treeToValue(reported, Usage.class);
+            usage = reported == null || reported.isNull() ? null : json.treeToValue(reported, Usage.class);
         } catch (IOException | JacksonException | IllegalArgumentException e) {
             settle(accepted, engineCount(accepted, null, 0), Outcome.ENGINE_ERROR);
-            throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
+            throw new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
                     + "' sent a broken answer. Retry the request.");
         }
-        settle(accepted, usage, Outcome.COMPLETED);
+        settle(accepted, usage != null ? usage : engineCount(accepted, null, 0), Outcome.COMPLETED);
         response.setStatus(200);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(answer.length);
@@ -158,7 +190,12 @@ class ChatCompletionsController {
         });
     }
 
-    private void settle(Accepted accepted, Usage usage, Outcome outcome) {
+    /** Records {@code reported} (made consistent: cache hits at most the prompt) and settles the reservations with it. */
+    private void settle(Accepted accepted, Usage reported, Outcome outcome) {
+        Usage usage = reported.consistent();
+        if (usage != reported) {
+            log.warn("request={}: the engine reported an inconsistent usage {}; billed as {}", accepted.requestId(), reported, usage);
+        }
         Instant completedAt = clock.instant();
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,

@@ -1,11 +1,13 @@
 package io.maas.gateway.relay;
 
 import io.maas.api.engine.EngineSecret;
+import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ErrorResponse;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.GatewayProperties;
-import io.maas.gateway.error.GatewayException;
 import io.maas.gateway.routing.ModelRoutes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +19,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,11 +37,35 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class EngineClient {
 
-    static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Logger log = LoggerFactory.getLogger(EngineClient.class);
 
     /** An engine that accepted the request; {@code body} must be closed, which aborts the engine's work if unread. */
     record EngineCall(URI endpoint, InputStream body) {
+    }
+
+    /**
+     * The request was sent to {@code endpoint} but no answer came (a timeout, a broken connection): the
+     * engine may have worked on it, so the caller bills what the engine's receipt says, then tells the
+     * client {@code answer}.
+     */
+    static final class SentWithoutAnswer extends RuntimeException {
+
+        private final URI endpoint;
+        private final ApiException answer;
+
+        SentWithoutAnswer(URI endpoint, ApiException answer, Exception cause) {
+            super(answer.getMessage(), cause);
+            this.endpoint = endpoint;
+            this.answer = answer;
+        }
+
+        URI endpoint() {
+            return endpoint;
+        }
+
+        ApiException answer() {
+            return answer;
+        }
     }
 
     private final HttpClient http;
@@ -64,12 +90,19 @@ class EngineClient {
         return request;
     }
 
-    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body) {
+    /**
+     * Sends the request to the route's endpoints in turn until one accepts it; the wait for the answer to
+     * begin ends at {@code engine-response-timeout} or at {@code deadline}, whichever comes first.
+     *
+     * @throws SentWithoutAnswer when an engine got the request and gave no answer
+     */
+    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body, Instant deadline) {
         for (URI endpoint : route.endpoints()) {
+            Duration left = Duration.between(Instant.now(), deadline);
             HttpRequest request = toEngine(endpoint.resolve("/v1/chat/completions"))
-                    .timeout(responseTimeout)
+                    .timeout(left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout)
                     .header("Content-Type", "application/json")
-                    .header(REQUEST_ID_HEADER, requestId)
+                    .header(RequestId.HEADER, requestId)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             HttpResponse<InputStream> response;
@@ -79,24 +112,27 @@ class EngineClient {
                 log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
                 continue;
             } catch (HttpTimeoutException e) {
-                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
-                        + "' did not start answering in time. Retry later.");
+                log.warn("Engine {} did not start answering request {} in time", endpoint, requestId);
+                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '"
+                        + route.model() + "' did not start answering in time. Retry later."), e);
             } catch (IOException e) {
                 log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
-                throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_ERROR, "The engine serving '"
+                        + route.model() + "' failed. Retry later."), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
+                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_UNAVAILABLE,
+                        "The gateway is shutting down. Retry."), e);
             }
             if (response.statusCode() == 200) {
                 return new EngineCall(endpoint, response.body());
             }
-            GatewayException refusal = refusal(route, endpoint, requestId, response);
+            ApiException refusal = refusal(route, endpoint, requestId, response);
             if (refusal.error() != ApiError.ENGINE_UNAVAILABLE) {
                 throw refusal;
             }
         }
-        throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
+        throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
                 + "' is available right now. Retry in a few seconds.");
     }
 
@@ -105,7 +141,7 @@ class EngineClient {
      * finish; empty when the engine cannot say (it is gone, or forgot the request).
      */
     Optional<Usage> finalUsage(URI endpoint, String requestId, Duration wait) {
-        HttpRequest request = toEngine(endpoint.resolve("/engine/requests/" + requestId + "?waitMs=" + wait.toMillis()))
+        HttpRequest request = toEngine(endpoint.resolve(EngineReceipt.path(requestId) + "?waitMs=" + wait.toMillis()))
                 .timeout(wait.plusSeconds(2))
                 .GET()
                 .build();
@@ -115,8 +151,7 @@ class EngineClient {
                 log.warn("Engine {} has no receipt for request {} (HTTP {})", endpoint, requestId, response.statusCode());
                 return Optional.empty();
             }
-            JsonNode usage = json.readTree(response.body()).get("usage");
-            return usage == null || usage.isNull() ? Optional.empty() : Optional.of(json.treeToValue(usage, Usage.class));
+            return Optional.ofNullable(json.readValue(response.body(), EngineReceipt.class).usage());
         } catch (IOException | JacksonException e) {
             log.warn("Engine {} did not give the receipt of request {}: {}", endpoint, requestId, e.toString());
             return Optional.empty();
@@ -126,7 +161,7 @@ class EngineClient {
         }
     }
 
-    private GatewayException refusal(ModelRoutes.Route route, URI endpoint, String requestId, HttpResponse<InputStream> response) {
+    private ApiException refusal(ModelRoutes.Route route, URI endpoint, String requestId, HttpResponse<InputStream> response) {
         int status = response.statusCode();
         ErrorResponse.Body error = null;
         try (InputStream body = response.body()) {
@@ -137,17 +172,17 @@ class EngineClient {
         if (status >= 500) {
             log.warn("Engine {} answered {} to request {}: {}", endpoint, status, requestId, error == null ? "-" : error.message());
             return status == 503
-                    ? new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model() + "' is not ready.")
-                    : new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+                    ? new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model() + "' is not ready.")
+                    : new ApiException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
         }
         if (error == null || error.message() == null) {
-            return new GatewayException(ApiError.forStatus(status), "The engine refused the request (HTTP " + status + ").");
+            return new ApiException(ApiError.forStatus(status), "The engine refused the request (HTTP " + status + ").");
         }
         String code = error.code();
         ApiError mapped = Arrays.stream(ApiError.values())
                 .filter(e -> e.code().equals(code) && e.status() == status)
                 .findFirst()
                 .orElse(ApiError.forStatus(status));
-        return new GatewayException(mapped, error.message(), error.param());
+        return new ApiException(mapped, error.message(), error.param());
     }
 }

@@ -1,9 +1,9 @@
 package io.maas.gateway.routing;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.auth.CallerKey;
-import io.maas.gateway.error.GatewayException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ public class ModelRoutes {
     public Route resolve(String model, CallerKey caller) {
         Entry entry = routes.get(model);
         if (entry == null || !caller.mayUse(model)) {
-            throw new GatewayException(ApiError.MODEL_NOT_FOUND, "The model '" + model
+            throw new ApiException(ApiError.MODEL_NOT_FOUND, "The model '" + model
                     + "' does not exist or you do not have access to it. GET /v1/models lists the models you can use.", "model");
         }
         List<URI> endpoints = entry.config().endpoints();

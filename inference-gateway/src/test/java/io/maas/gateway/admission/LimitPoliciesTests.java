@@ -3,6 +3,7 @@ package io.maas.gateway.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.db.testing.TestDatabase;
+import io.maas.gateway.GatewayProperties;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Map;
@@ -25,8 +26,9 @@ class LimitPoliciesTests {
         var dataSource = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
-        policies = new LimitPolicies(jdbc, Clock.systemUTC(), new Binder(new MapConfigurationPropertySource(Map.of()))
-                .bindOrCreate("platform.gateway.admission", AdmissionProperties.class));
+        Binder defaults = new Binder(new MapConfigurationPropertySource(Map.of()));
+        policies = new LimitPolicies(jdbc, Clock.systemUTC(), defaults.bindOrCreate("platform.gateway.admission", AdmissionProperties.class),
+                defaults.bindOrCreate("platform.gateway", GatewayProperties.class));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.Usage;
 import io.maas.db.testing.TestDatabase;
+import io.maas.gateway.admission.DurableReservations;
+import io.maas.gateway.pricebook.TenantPriceBooks;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +67,71 @@ class UsageSpoolIT {
         }
     }
 
+    @Test
+    void aRecordPostgresRejectsForGoodAndATornLineAreQuarantinedAndTheReplayGoesOnPastThem() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        DataSource live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+        JdbcClient sql = JdbcClient.create(live);
+        UUID tenant = UUID.randomUUID();
+        UUID key = UUID.randomUUID();
+        sql.sql("INSERT INTO tenant (id, name) VALUES (?, ?)").params(tenant, "spool-" + tenant).update();
+        sql.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-spool', ?)")
+                .params(key, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        var before = record("before-" + tenant, tenant, key, Usage.of(1, 2, 3, 0), at);
+        var rejected = record("rejected-" + tenant, tenant, key, Usage.of(1, 2, -1, 0), at); // completion_tokens >= 0: CHECK
+        var after = record("after-" + tenant, tenant, key, Usage.of(2, 2, 5, 0), at);
+        UsageSpool spool = new UsageSpool(spoolDir);
+        spool.append(before);
+        spool.append(rejected);
+        spool.append(after);
+        Files.writeString(spoolDir.resolve("pending.jsonl"), "{\"requestId\":\"torn-by-kill", java.nio.file.StandardOpenOption.APPEND);
+        io.micrometer.core.instrument.Metrics.addRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        double quarantinedBefore = quarantined();
+
+        recorder(live).replaySpool();
+
+        assertThat(sql.sql("SELECT request_id FROM usage_record WHERE tenant_id = ? ORDER BY request_id").param(tenant)
+                .query(String.class).list()).containsExactly(after.requestId(), before.requestId());
+        assertThat(Files.readAllLines(spoolDir.resolve("dead-letter.jsonl")))
+                .hasSize(2).anyMatch(l -> l.contains(rejected.requestId())).anyMatch(l -> l.contains("torn-by-kill"));
+        assertThat(quarantined() - quarantinedBefore).isEqualTo(2);
+        try (var left = Files.list(spoolDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("dead-letter.jsonl");
+        }
+    }
+
+    @Test
+    void aRecordPostgresRejectsForGoodIsQuarantinedAtOnceInsteadOfSpooled() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        DataSource live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+        var rejected = record("unknown-tenant-" + UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), Usage.of(1, 2, 3, 0),
+                Instant.parse("2026-11-23T10:00:00Z")); // no such tenant or key: a foreign-key violation
+
+        recorder(live).record(rejected);
+
+        assertThat(Files.exists(spoolDir.resolve("pending.jsonl"))).as("nothing that would block the replay").isFalse();
+        assertThat(Files.readString(spoolDir.resolve("dead-letter.jsonl"))).contains(rejected.requestId());
+    }
+
+    private static UsageRecord record(String id, UUID tenant, UUID key, Usage usage, Instant at) {
+        return new UsageRecord(id, tenant, key, "demo-moe", URI.create("http://127.0.0.1:8090"), true, usage, at, at.plusSeconds(2),
+                Outcome.COMPLETED);
+    }
+
+    private static double quarantined() {
+        var counter = io.micrometer.core.instrument.Metrics.globalRegistry.find(UsageSpool.QUARANTINED_METRIC).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static long reservations(JdbcClient sql, UsageRecord record) {
         return sql.sql("SELECT count(*) FROM admission_reservation WHERE request_id = ?").param(record.requestId()).query(Long.class).single();
     }
 
     private UsageRecorder recorder(DataSource dataSource) {
         JdbcClient jdbc = JdbcClient.create(dataSource);
-        return new UsageRecorder(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                new TenantPriceBooks(jdbc), new UsageSpool(spoolDir));
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        return new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc), new UsageSpool(spoolDir),
+                new DurableReservations(jdbc, transactions));
     }
 }

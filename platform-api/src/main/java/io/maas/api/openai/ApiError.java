@@ -22,6 +22,8 @@ public enum ApiError {
     INTERNAL(500, "server_error", "internal_error"),
     ENGINE_ERROR(502, "server_error", "engine_error"),
     ENGINE_UNAVAILABLE(503, "server_error", "engine_unavailable"),
+    /** The gateway cannot reach its database and has no recent enough answer to go on with. */
+    SERVICE_UNAVAILABLE(503, "server_error", "service_unavailable"),
     /** The gateway cannot reach the store of its shared limit counters and fails closed. */
     LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable");
 

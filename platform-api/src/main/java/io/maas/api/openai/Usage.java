@@ -27,6 +27,21 @@ public record Usage(
                 new PromptTokensDetails(cacheHitTokens), new CompletionTokensDetails(reasoningTokens));
     }
 
+    /**
+     * This usage with its prompt split made consistent, as a bill needs it: cache hits at most the
+     * prompt tokens, and misses the rest. An engine that reports more cached than prompt tokens (or a
+     * split that does not add up) is trusted for its prompt and completion counts.
+     */
+    public Usage consistent() {
+        long prompt = Math.max(0, promptTokens);
+        long hits = Math.clamp(cacheHitTokens(), 0, prompt);
+        long completion = Math.max(0, completionTokens);
+        if (prompt == promptTokens && hits == cacheHitTokens() && prompt - hits == cacheMissTokens() && completion == completionTokens) {
+            return this;
+        }
+        return of(hits, prompt - hits, completion, reasoningTokens());
+    }
+
     /** Cache hits, from DeepSeek's field or else OpenAI's; zero when the engine reported neither. */
     public long cacheHitTokens() {
         if (promptCacheHitTokens != null) {

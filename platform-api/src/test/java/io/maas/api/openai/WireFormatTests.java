@@ -74,4 +74,17 @@ class WireFormatTests {
         assertThat(ApiError.forStatus(429)).isEqualTo(ApiError.RATE_LIMIT_EXCEEDED);
         assertThat(ApiError.forStatus(402)).isEqualTo(ApiError.INSUFFICIENT_BALANCE);
     }
+
+    @Test
+    void aUsageWithMoreCachedThanPromptTokensIsMadeConsistentForTheBill() {
+        Usage reported = json.readValue("{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":9}}", Usage.class);
+
+        Usage billed = reported.consistent();
+
+        assertThat(billed.cacheHitTokens()).isEqualTo(7);
+        assertThat(billed.cacheMissTokens()).isZero();
+        assertThat(billed.completionTokens()).isEqualTo(2);
+        assertThat(Usage.of(3, 4, 5, 1).consistent()).isEqualTo(Usage.of(3, 4, 5, 1));
+    }
 }

@@ -95,16 +95,13 @@ class Credits {
                 .list();
     }
 
-    /** The balance per currency now (CNY alone when the tenant has neither credits nor priced usage). */
+    /** The balance per currency now: the schema's one rule ({@code tenant_balances}), shared with the gateway. */
     @Transactional(readOnly = true)
     List<BalanceLine> balance(UUID tenantId) {
         requireReader(tenantId);
-        List<String> currencies = jdbc.sql("SELECT c FROM tenant_currencies(?) AS c ORDER BY c").param(tenantId).query(String.class).list();
         Date today = Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        return (currencies.isEmpty() ? List.of("CNY") : currencies).stream()
-                .map(currency -> jdbc.sql("SELECT ? AS currency, granted, topped_up FROM tenant_balance(?, ?, ?)")
-                        .params(currency, tenantId, currency, today).query(BalanceLine.class).single())
-                .toList();
+        return jdbc.sql("SELECT currency, granted, topped_up FROM tenant_balances(?, ?)")
+                .params(tenantId, today).query(BalanceLine.class).list();
     }
 
     /** Platform roles and the tenant's admin and finance people; 404 across tenants. */

@@ -19,5 +19,9 @@ interface PriceBookRepository extends JpaRepository<PriceBookRow, UUID> {
 
     Optional<PriceBookRow> findByPlatformDefaultTrue();
 
+    /** The book in force for a tenant: the schema's one rule ({@code price_book_in_force}), shared with the gateway. */
+    @Query(value = "SELECT price_book_in_force(?1)", nativeQuery = true)
+    Optional<UUID> inForceFor(UUID tenantId);
+
     List<PriceBookRow> findAllByOrderByName();
 }

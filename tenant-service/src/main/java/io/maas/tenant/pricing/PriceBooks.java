@@ -147,8 +147,8 @@ class PriceBooks {
     }
 
     private UUID bookIdOf(UUID tenantId) {
-        TenantView tenant = tenants.visible(tenantId);
-        return tenant.priceBookId() != null ? tenant.priceBookId() : defaultBookId();
+        tenants.visible(tenantId);
+        return books.inForceFor(tenantId).orElse(null);
     }
 
     private UUID defaultBookId() {

@@ -1,4 +1,4 @@
-package io.maas.gateway.metering;
+package io.maas.gateway.pricebook;
 
 import io.maas.pricing.DecidingInstant;
 import io.maas.pricing.PriceBook;
@@ -12,8 +12,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The price book in force for a tenant at settlement: the book assigned to the tenant, else the
- * platform default book. Asked on every settlement with one small query (book id and number of
+ * The price book in force for a tenant, for admission's worst case and for settlement: the schema's
+ * one rule ({@code price_book_in_force}: the tenant's book, else the platform default), which
+ * tenant-service calls too. Asked every time with one small query (book id and number of
  * versions), so a newly assigned book or a newly added version is used by the very next request;
  * the parsed book is cached by (book, number of versions), which is exact because versions are
  * only ever appended.
@@ -37,8 +38,7 @@ public class TenantPriceBooks {
                         SELECT b.id, b.name, b.deciding_instant,
                                (SELECT count(*) FROM price_book_version v WHERE v.book_id = b.id) AS versions
                         FROM price_book b
-                        WHERE b.id = COALESCE((SELECT t.price_book_id FROM tenant t WHERE t.id = ?),
-                                              (SELECT d.id FROM price_book d WHERE d.platform_default))""")
+                        WHERE b.id = price_book_in_force(?)""")
                 .param(tenantId)
                 .query(Head.class)
                 .optional()
