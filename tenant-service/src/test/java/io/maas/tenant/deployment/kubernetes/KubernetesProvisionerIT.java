@@ -71,9 +71,11 @@ class KubernetesProvisionerIT {
         provisioner = new KubernetesProvisioner(client, EngineSpecs.defaults(), EngineSpecs.PROVIDERS);
     }
 
+    /** Before the extension stops the mock server, which waits for every connection to close (the pod watch, idle ones). */
     @AfterEach
     void close() {
         provisioner.close();
+        client.close();
     }
 
     @Test
