@@ -9,9 +9,11 @@ import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.error.GatewayException;
 import io.maas.gateway.metering.Outcome;
+import io.maas.gateway.metrics.GatewayMetrics;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.routing.ModelRoutes;
+import io.maas.gateway.routing.PromptBlocks;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +54,12 @@ class ChatCompletionsController {
     private final JsonMapper json;
     private final Clock clock;
     private final Duration receiptWait;
+    private final GatewayMetrics metrics;
 
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
-                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, GatewayProperties properties) {
+                              UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, GatewayProperties properties,
+                              GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
@@ -67,12 +73,13 @@ class ChatCompletionsController {
 
     /** What is known of a request from the moment an engine accepted it. */
     private record Accepted(CallerKey caller, String requestId, ModelRoutes.Route route,
-                            EngineClient.EngineCall call, boolean stream, Instant startedAt, Admission admission) {
+                            EngineClient.EngineCall call, boolean stream, Instant startedAt, long startedNanos, Admission admission) {
     }
 
     @PostMapping("/v1/chat/completions")
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Instant startedAt = clock.instant();
+        long startedNanos = System.nanoTime();
         ParsedRequest parsed = parser.parse(request.getInputStream(), request.getContentLengthLong());
         ModelRoutes.Route route = routes.resolve(parsed.request().model(), caller);
         String requestId = UUID.randomUUID().toString().replace("-", "");
@@ -91,12 +98,17 @@ class ChatCompletionsController {
         try {
             admission.headers().forEach(response::setHeader);
             response.setHeader("x-request-id", requestId);
-            var call = engines.chatCompletions(route, requestId, json.writeValueAsBytes(body));
-            var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, admission);
-            if (stream) {
-                stream(accepted, parsed.request().includeUsage(), response);
-            } else {
-                once(accepted, response);
+            var call = engines.chatCompletions(route, PromptBlocks.of(parsed.request().messages()), requestId,
+                    json.writeValueAsBytes(body));
+            try {
+                var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, startedNanos, admission);
+                if (stream) {
+                    stream(accepted, parsed.request().includeUsage(), response);
+                } else {
+                    once(accepted, response);
+                }
+            } finally {
+                call.lease().close();
             }
         } finally {
             admission.release();
@@ -111,10 +123,13 @@ class ChatCompletionsController {
         response.setHeader("X-Accel-Buffering", "no");
         var client = new SseWriter(response.getOutputStream());
         StreamRelay.Result result = relay.relay(accepted.call().body(), client, clientWantsUsage);
+        if (result.outcome() == Outcome.ENGINE_ERROR) {
+            accepted.call().lease().fault();
+        }
         Usage usage = result.outcome() == Outcome.COMPLETED && result.usage() != null
                 ? result.usage()
                 : engineCount(accepted, result.usage(), result.eventsRelayed());
-        settle(accepted, usage, result.outcome());
+        settle(accepted, usage, result.outcome(), result.firstEventNanos());
         try {
             switch (result.outcome()) {
                 case COMPLETED -> client.done();
@@ -134,11 +149,12 @@ class ChatCompletionsController {
             JsonNode reported = json.readTree(answer).get("usage");
             usage = json.treeToValue(reported, Usage.class);
         } catch (IOException | JacksonException | IllegalArgumentException e) {
-            settle(accepted, engineCount(accepted, null, 0), Outcome.ENGINE_ERROR);
+            accepted.call().lease().fault();
+            settle(accepted, engineCount(accepted, null, 0), Outcome.ENGINE_ERROR, 0);
             throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + accepted.route().model()
                     + "' sent a broken answer. Retry the request.");
         }
-        settle(accepted, usage, Outcome.COMPLETED);
+        settle(accepted, usage, Outcome.COMPLETED, 0);
         response.setStatus(200);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(answer.length);
@@ -158,12 +174,18 @@ class ChatCompletionsController {
         });
     }
 
-    private void settle(Accepted accepted, Usage usage, Outcome outcome) {
+    /** {@code firstEventNanos}: when the first event reached a streaming client ({@link System#nanoTime()}), 0 when none did. */
+    private void settle(Accepted accepted, Usage usage, Outcome outcome, long firstEventNanos) {
         Instant completedAt = clock.instant();
+        long endNanos = System.nanoTime();
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,
-                accepted.startedAt(), completedAt, outcome));
+                accepted.startedAt(), completedAt, outcome, accepted.route().deploymentId(), accepted.call().lease().replicaId()));
         accepted.admission().settle(usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens());
+        metrics.finished(accepted.route().model(), accepted.call().endpoint().toString(), outcome.name().toLowerCase(Locale.ROOT),
+                accepted.caller().tenantId(), usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),
+                firstEventNanos == 0 ? null : Duration.ofNanos(firstEventNanos - accepted.startedNanos()),
+                firstEventNanos == 0 ? null : Duration.ofNanos(endNanos - firstEventNanos));
         log.info("request={} key={} model={} engine={} stream={} outcome={} prompt={} cached={} completion={} ms={}",
                 accepted.requestId(), accepted.caller().prefix(), accepted.route().model(), accepted.call().endpoint(),
                 accepted.stream(), outcome, usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),

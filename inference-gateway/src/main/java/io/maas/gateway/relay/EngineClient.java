@@ -5,7 +5,10 @@ import io.maas.api.openai.ErrorResponse;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.error.GatewayException;
+import io.maas.gateway.routing.Lease;
 import io.maas.gateway.routing.ModelRoutes;
+import io.maas.gateway.routing.PromptBlocks;
+import io.maas.gateway.routing.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -17,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,10 +31,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Talks to engine adapters over their OpenAI-compatible HTTP API. Connect failures and 503s
- * (engine loading or draining) are transient: the next endpoint of the route is tried. Other
+ * Talks to engine adapters over their OpenAI-compatible HTTP API, on the endpoints the {@link Router}
+ * leases. Failover happens only before the engine answered, and only for failures that did no
+ * work: a refused connection (the endpoint is ejected), a 503 (draining or its queue full: out
+ * without a fault) or a 429; the next endpoint is then picked among those not tried. Other
  * failures end the request: an engine's 4xx is the client's fault and is passed on with the
- * engine's message; a 5xx becomes 502 with a generic message.
+ * engine's message; a 5xx ejects the endpoint and becomes 502 with a generic message.
  */
 @Component
 class EngineClient {
@@ -37,15 +44,23 @@ class EngineClient {
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Logger log = LoggerFactory.getLogger(EngineClient.class);
 
-    /** An engine that accepted the request; {@code body} must be closed, which aborts the engine's work if unread. */
-    record EngineCall(URI endpoint, InputStream body) {
+    /**
+     * An engine that accepted the request; {@code body} must be closed, which aborts the engine's work
+     * if unread, and {@code lease} closed when the request ends.
+     */
+    record EngineCall(Lease lease, InputStream body) {
+        URI endpoint() {
+            return lease.endpoint();
+        }
     }
 
     private final HttpClient http;
     private final JsonMapper json;
     private final Duration responseTimeout;
+    private final Router router;
 
-    EngineClient(GatewayProperties properties, JsonMapper json) {
+    EngineClient(GatewayProperties properties, JsonMapper json, Router router) {
+        this.router = router;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.engineConnectTimeout())
@@ -54,40 +69,67 @@ class EngineClient {
         this.responseTimeout = properties.engineResponseTimeout();
     }
 
-    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body) {
-        for (URI endpoint : route.endpoints()) {
-            HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/v1/chat/completions"))
-                    .timeout(responseTimeout)
-                    .header("Content-Type", "application/json")
-                    .header(REQUEST_ID_HEADER, requestId)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            HttpResponse<InputStream> response;
+    EngineCall chatCompletions(ModelRoutes.Route route, PromptBlocks prompt, String requestId, byte[] body) {
+        Set<URI> tried = new HashSet<>();
+        Optional<Lease> next;
+        while ((next = router.lease(route, prompt, tried, requestId)).isPresent()) {
+            Lease lease = next.get();
+            URI endpoint = lease.endpoint();
+            tried.add(endpoint);
+            boolean accepted = false;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
-                continue;
-            } catch (HttpTimeoutException e) {
-                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
-                        + "' did not start answering in time. Retry later.");
-            } catch (IOException e) {
-                log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
-                throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
-            }
-            if (response.statusCode() == 200) {
-                return new EngineCall(endpoint, response.body());
-            }
-            GatewayException refusal = refusal(route, endpoint, requestId, response);
-            if (refusal.error() != ApiError.ENGINE_UNAVAILABLE) {
-                throw refusal;
+                HttpResponse<InputStream> response = send(route, endpoint, requestId, body, lease);
+                if (response == null) {
+                    continue;
+                }
+                if (response.statusCode() == 200) {
+                    accepted = true;
+                    return new EngineCall(lease, response.body());
+                }
+                GatewayException refusal = refusal(route, endpoint, requestId, response);
+                if (response.statusCode() == 503) {
+                    lease.refused();
+                } else if (response.statusCode() >= 500) {
+                    lease.fault();
+                }
+                if (response.statusCode() != 503 && response.statusCode() != 429) {
+                    throw refusal;
+                }
+            } finally {
+                if (!accepted) {
+                    lease.close();
+                }
             }
         }
         throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
                 + "' is available right now. Retry in a few seconds.");
+    }
+
+    /** The engine's answer; null when it could not be reached (the endpoint is ejected and the next one may be tried). */
+    private HttpResponse<InputStream> send(ModelRoutes.Route route, URI endpoint, String requestId, byte[] body, Lease lease) {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/v1/chat/completions"))
+                .timeout(responseTimeout)
+                .header("Content-Type", "application/json")
+                .header(REQUEST_ID_HEADER, requestId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
+            lease.fault();
+            return null;
+        } catch (HttpTimeoutException e) {
+            throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '" + route.model()
+                    + "' did not start answering in time. Retry later.");
+        } catch (IOException e) {
+            log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
+            lease.fault();
+            throw new GatewayException(ApiError.ENGINE_ERROR, "The engine serving '" + route.model() + "' failed. Retry later.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ApiError.ENGINE_UNAVAILABLE, "The gateway is shutting down. Retry.");
+        }
     }
 
     /**

@@ -1,0 +1,56 @@
+package io.maas.gateway.routing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The prompt blocks the gateway sent to one endpoint, least recently sent evicted first, up to the
+ * engine's KV capacity: what that engine most likely still holds in its prefix cache.
+ *
+ * <p>A prompt's blocks are remembered last block first, so that its leading blocks are the most
+ * recent and eviction takes a prompt's tail before its head (as vLLM frees a request's blocks). The
+ * blocks present are then always a leading run of each prompt (a chained hash names its whole
+ * prefix), so {@link #matched} finds that run by binary search: {@code log2(blocks)} probes instead of
+ * one per block, about 8 for a 4k-token prompt.
+ */
+final class PrefixIndex {
+
+    private final Map<Long, Boolean> blocks;
+
+    PrefixIndex(int capacity) {
+        this.blocks = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /** Leading blocks of {@code prompt} this endpoint likely holds; does not refresh them. */
+    synchronized int matched(PromptBlocks prompt) {
+        long[] hashes = prompt.hashes();
+        int low = 0;
+        int high = hashes.length;
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (blocks.containsKey(hashes[mid - 1])) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /** The engine is about to compute (or reuse) every block of {@code prompt}: remember them as the most recent. */
+    synchronized void sent(PromptBlocks prompt) {
+        long[] hashes = prompt.hashes();
+        for (int i = hashes.length - 1; i >= 0; i--) {
+            blocks.put(hashes[i], Boolean.TRUE);
+        }
+    }
+
+    synchronized void clear() {
+        blocks.clear();
+    }
+}
