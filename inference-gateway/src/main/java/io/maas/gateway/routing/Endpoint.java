@@ -48,6 +48,11 @@ public final class Endpoint {
         return ejected;
     }
 
+    /** Ejected for a fault but not refusing work: tried when a route has no available endpoint left. */
+    boolean lastResort() {
+        return ejected && !refusing;
+    }
+
     public int inFlight() {
         return inFlight.get();
     }

@@ -17,6 +17,10 @@ import org.springframework.stereotype.Component;
  * the model's picker ({@code platform.gateway.routing.strategy}) among those available and not yet
  * tried, and counts the request in flight there at once; the {@link Lease} says how the attempt went
  * and is closed when the request ends. The decision and its reason are logged at debug.
+ *
+ * <p>When every endpoint of a route not yet tried is ejected, the ejected ones are tried rather than
+ * none (Envoy's panic routing): ejection guesses from one failure, and a request refused at once is
+ * worse than one sent to an endpoint that may have recovered. Draining endpoints are never tried.
  */
 @Component
 public class Router {
@@ -45,6 +49,15 @@ public class Router {
             if (!target.draining() && !tried.contains(target.endpoint())) {
                 Endpoint endpoint = monitor.of(target.endpoint());
                 if (endpoint.available()) {
+                    candidates.add(endpoint);
+                    targets.add(target);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            for (ModelRoutes.Target target : route.targets()) {
+                Endpoint endpoint = monitor.of(target.endpoint());
+                if (!target.draining() && !tried.contains(target.endpoint()) && endpoint.lastResort()) {
                     candidates.add(endpoint);
                     targets.add(target);
                 }
