@@ -46,10 +46,10 @@ final class UsageLedger {
                 .params(record.requestId(), occurredAt, record.tenantId(), record.apiKeyId(), record.model(),
                         charge == null ? null : charge.priceBook(), charge == null ? null : charge.priceBookVersion(), tier,
                         charge == null ? occurredAt : Timestamp.from(charge.pricedAt()), currency, hit, miss, out,
-                        hitAmount, missAmount, outAmount, amount, record.deploymentId())
+                        hitAmount, missAmount, outAmount, amount, record.placement().deploymentId())
                 .update();
         LocalDate day = LocalDate.ofInstant(record.completedAt(), ZoneOffset.UTC);
-        if (record.deploymentId() != null) {
+        if (record.placement().deploymentId() != null) {
             jdbc.sql("""
                             INSERT INTO deployment_daily AS d (deployment_id, day, tier, currency, requests, cache_hit_tokens,
                                 cache_miss_tokens, output_tokens, amount)
@@ -60,7 +60,7 @@ final class UsageLedger {
                                 cache_miss_tokens = d.cache_miss_tokens + EXCLUDED.cache_miss_tokens,
                                 output_tokens = d.output_tokens + EXCLUDED.output_tokens,
                                 amount = d.amount + EXCLUDED.amount""")
-                    .params(record.deploymentId(), day, tier, currency, hit, miss, out, amount)
+                    .params(record.placement().deploymentId(), day, tier, currency, hit, miss, out, amount)
                     .update();
         }
         jdbc.sql("""

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * The gateway's own metrics, served in Prometheus' text format at {@code /metrics}:
  * {@code gateway_requests_total} (model, endpoint, outcome), {@code gateway_time_to_first_token_seconds}
  * and {@code gateway_time_per_output_token_seconds} (model), {@code gateway_tokens_total} (model, kind:
- * prompt, cached, completion), {@code gateway_routing_decisions_total} (model, reason), and per endpoint
+ * prompt, cached, completion), {@code gateway_routing_decisions_total} (model, reason),
+ * {@code gateway_queue_depth} and {@code gateway_queue_time_seconds} (model), and per endpoint
  * {@code gateway_endpoint_up} and {@code gateway_endpoint_in_flight}. A {@code tenant} label is added
  * to requests and tokens only with {@code platform.gateway.metrics.tenant-label=true}: tenants are
  * unbounded in number, and each label value is a time series to keep.
@@ -56,6 +57,16 @@ public class GatewayMetrics {
     /** Removes an endpoint's gauges once no route names it. */
     public void forget(List<Meter> meters) {
         meters.forEach(registry::remove);
+    }
+
+    /** The number of requests waiting in a model's queue. */
+    public void queueDepth(String model, IntSupplier size) {
+        Gauge.builder("gateway.queue.depth", size::getAsInt).tag("model", model).register(registry);
+    }
+
+    /** A request that waited in a model's queue, and how long. */
+    public void queued(String model, Duration waited) {
+        seconds("gateway.queue.time", model, waited.toNanos() / 1e9);
     }
 
     /** A routing decision and its reason. */

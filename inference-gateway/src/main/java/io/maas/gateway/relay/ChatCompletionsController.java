@@ -14,6 +14,7 @@ import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.routing.ModelRoutes;
 import io.maas.gateway.routing.PromptBlocks;
+import io.maas.gateway.routing.Router;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -98,8 +99,18 @@ class ChatCompletionsController {
         try {
             admission.headers().forEach(response::setHeader);
             response.setHeader("x-request-id", requestId);
-            var call = engines.chatCompletions(route, PromptBlocks.of(parsed.request().messages()), requestId,
-                    json.writeValueAsBytes(body));
+            var routing = new Router.Request(requestId, caller.tenantId(), PromptBlocks.of(parsed.request().messages()),
+                    stream ? queuedStream(response) : Router.Waiting.SILENT);
+            EngineClient.EngineCall call;
+            try {
+                call = engines.chatCompletions(route, routing, json.writeValueAsBytes(body));
+            } catch (GatewayException refused) {
+                if (!response.isCommitted()) {
+                    throw refused;
+                }
+                streamFailed(response, refused);
+                return;
+            }
             try {
                 var accepted = new Accepted(caller, requestId, route, call, stream, startedAt, startedNanos, admission);
                 if (stream) {
@@ -115,12 +126,45 @@ class ChatCompletionsController {
         }
     }
 
-    private void stream(Accepted accepted, boolean clientWantsUsage, HttpServletResponse response) throws IOException {
+    private static void startStream(HttpServletResponse response) {
+        if (response.isCommitted()) {
+            return; // sent while the request was queued
+        }
         response.setStatus(200);
         response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
+    }
+
+    /** A queued stream gets its headers at once and {@code : keep-alive} while it waits, as DeepSeek's API does. */
+    private static Router.Waiting queuedStream(HttpServletResponse response) {
+        return new Router.Waiting() {
+            @Override
+            public void queued() throws IOException {
+                startStream(response);
+                response.flushBuffer();
+            }
+
+            @Override
+            public void keepAlive() throws IOException {
+                new SseWriter(response.getOutputStream()).keepAlive();
+            }
+        };
+    }
+
+    /** A queued stream that could not be served: its headers are sent, so the error is an event, and the stream ends. */
+    private void streamFailed(HttpServletResponse response, GatewayException refused) {
+        try {
+            new SseWriter(response.getOutputStream()).data(json.writeValueAsString(refused.error().response(refused.getMessage(),
+                    refused.param())));
+        } catch (IOException e) {
+            log.debug("Client left before it was told its queued request failed: {}", e.getMessage());
+        }
+    }
+
+    private void stream(Accepted accepted, boolean clientWantsUsage, HttpServletResponse response) throws IOException {
+        startStream(response);
         var client = new SseWriter(response.getOutputStream());
         StreamRelay.Result result = relay.relay(accepted.call().body(), client, clientWantsUsage);
         if (result.outcome() == Outcome.ENGINE_ERROR) {
@@ -180,7 +224,8 @@ class ChatCompletionsController {
         long endNanos = System.nanoTime();
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,
-                accepted.startedAt(), completedAt, outcome, accepted.route().deploymentId(), accepted.call().lease().replicaId()));
+                accepted.startedAt(), completedAt, outcome, new UsageRecord.Placement(accepted.route().deploymentId(),
+                accepted.call().lease().replicaId(), accepted.call().lease().queued().toMillis())));
         accepted.admission().settle(usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens());
         metrics.finished(accepted.route().model(), accepted.call().endpoint().toString(), outcome.name().toLowerCase(Locale.ROOT),
                 accepted.caller().tenantId(), usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),

@@ -7,7 +7,6 @@ import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.error.GatewayException;
 import io.maas.gateway.routing.Lease;
 import io.maas.gateway.routing.ModelRoutes;
-import io.maas.gateway.routing.PromptBlocks;
 import io.maas.gateway.routing.Router;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,10 +68,11 @@ class EngineClient {
         this.responseTimeout = properties.engineResponseTimeout();
     }
 
-    EngineCall chatCompletions(ModelRoutes.Route route, PromptBlocks prompt, String requestId, byte[] body) {
+    EngineCall chatCompletions(ModelRoutes.Route route, Router.Request routing, byte[] body) {
+        String requestId = routing.requestId();
         Set<URI> tried = new HashSet<>();
         Optional<Lease> next;
-        while ((next = router.lease(route, prompt, tried, requestId)).isPresent()) {
+        while ((next = router.lease(route, routing, tried)).isPresent()) {
             Lease lease = next.get();
             URI endpoint = lease.endpoint();
             tried.add(endpoint);

@@ -76,8 +76,16 @@ public final class Endpoint {
         return nowNanos - last.readAtNanos() <= staleAfterNanos ? last.kvCacheUsage() : 0;
     }
 
-    void routed() {
-        inFlight.incrementAndGet();
+    /** Counts one more request in flight here, unless {@code max} already are; false then. */
+    boolean tryRoute(int max) {
+        int now;
+        do {
+            now = inFlight.get();
+            if (now >= max) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(now, now + 1));
+        return true;
     }
 
     void finished() {

@@ -1,6 +1,7 @@
 package io.maas.gateway.routing;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,13 +18,17 @@ public final class Lease implements AutoCloseable {
     private final UUID deploymentId;
     private final UUID replicaId;
     private final Picker.Reason reason;
+    private final Duration queued;
+    private final Runnable released;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Lease(Endpoint endpoint, UUID deploymentId, UUID replicaId, Picker.Reason reason) {
+    Lease(Endpoint endpoint, UUID deploymentId, UUID replicaId, Picker.Reason reason, Duration queued, Runnable released) {
         this.endpoint = endpoint;
         this.deploymentId = deploymentId;
         this.replicaId = replicaId;
         this.reason = reason;
+        this.queued = queued;
+        this.released = released;
     }
 
     public URI endpoint() {
@@ -44,6 +49,11 @@ public final class Lease implements AutoCloseable {
         return reason.label();
     }
 
+    /** How long the request waited in the gateway's queue for an endpoint with room. */
+    public Duration queued() {
+        return queued;
+    }
+
     /** The endpoint failed (refused connection, 5xx, broken stream): ejected until two good probes. */
     public void fault() {
         endpoint.fault();
@@ -58,6 +68,7 @@ public final class Lease implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             endpoint.finished();
+            released.run();
         }
     }
 }

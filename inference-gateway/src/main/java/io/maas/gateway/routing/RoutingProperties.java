@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statusStaleAfter     a load older than this is not used (the gateway's own in-flight count still is)
  * @param registryInterval     how often the deployments and their replicas are read from PostgreSQL
  * @param prefix               prefix-affinity's weights and bounded-load thresholds
+ * @param queue                the per-model queue of requests waiting for an endpoint with room
  */
 @ConfigurationProperties("platform.gateway.routing")
 public record RoutingProperties(
@@ -27,7 +28,8 @@ public record RoutingProperties(
         @DefaultValue("250ms") Duration statusInterval,
         @DefaultValue("1s") Duration statusStaleAfter,
         @DefaultValue("1s") Duration registryInterval,
-        @DefaultValue Prefix prefix) {
+        @DefaultValue Prefix prefix,
+        @DefaultValue Queue queue) {
 
     public RoutingProperties {
         Strategy.parse("platform.gateway.routing.strategy", strategy);
@@ -95,6 +97,34 @@ public record RoutingProperties(
                 throw new IllegalArgumentException("platform.gateway.routing.prefix." + key + " must be between 0 and 100 (it is "
                         + value + ")");
             }
+        }
+    }
+
+    /**
+     * When every available endpoint of a model has {@code maxInFlightPerEndpoint} requests of this
+     * gateway in flight, further requests wait in the model's {@link FairQueue} (fair across tenants)
+     * for up to {@code maxWait}; a queued streamed request gets {@code : keep-alive} every
+     * {@code keepAliveInterval}. Past the wait, or when {@code capacity} requests already wait: 503
+     * {@code overloaded} with {@code Retry-After: retryAfter}.
+     */
+    public record Queue(
+            @DefaultValue("64") int maxInFlightPerEndpoint,
+            @DefaultValue("1024") int capacity,
+            @DefaultValue("10m") Duration maxWait,
+            @DefaultValue("10s") Duration keepAliveInterval,
+            @DefaultValue("10s") Duration retryAfter) {
+
+        public Queue {
+            if (maxInFlightPerEndpoint < 1) {
+                throw new IllegalArgumentException("platform.gateway.routing.queue.max-in-flight-per-endpoint must be 1 or more (it is "
+                        + maxInFlightPerEndpoint + ")");
+            }
+            if (capacity < 0) {
+                throw new IllegalArgumentException("platform.gateway.routing.queue.capacity must be 0 or more (it is " + capacity + ")");
+            }
+            positive("queue.max-wait", maxWait);
+            positive("queue.keep-alive-interval", keepAliveInterval);
+            positive("queue.retry-after", retryAfter);
         }
     }
 

@@ -54,7 +54,7 @@ class PickersTests {
     void leastLoadCountsWhatTheGatewayRoutedBeforeTheEnginesReportIt() {
         Picker picker = new LeastLoad(FRESH);
         for (int i = 0; i < 30; i++) {
-            picker.pick(endpoints, PromptBlocks.NONE, System.nanoTime()).endpoint().routed();
+            picker.pick(endpoints, PromptBlocks.NONE, System.nanoTime()).endpoint().tryRoute(Integer.MAX_VALUE);
         }
         assertThat(endpoints).extracting(Endpoint::inFlight).containsOnly(10);
     }
@@ -68,8 +68,8 @@ class PickersTests {
         endpoints.get(2).status("ready", 4, 0, 0.5, now);
 
         assertThat(picker.pick(endpoints, PromptBlocks.NONE, now).endpoint()).isSameAs(endpoints.get(1));
-        endpoints.get(1).routed();
-        endpoints.get(1).routed();
+        endpoints.get(1).tryRoute(Integer.MAX_VALUE);
+        endpoints.get(1).tryRoute(Integer.MAX_VALUE);
         assertThat(picker.pick(endpoints, PromptBlocks.NONE, now + 2 * FRESH).endpoint())
                 .as("stale engine numbers: only in-flight counts").isNotSameAs(endpoints.get(1));
     }
@@ -88,7 +88,7 @@ class PickersTests {
         assertThat(second.reason()).isEqualTo(Picker.Reason.PREFIX_HIT);
 
         for (int i = 0; i < 9; i++) {
-            first.endpoint().routed();
+            first.endpoint().tryRoute(Integer.MAX_VALUE);
         }
         Picker.Decision third = picker.pick(endpoints, turn2, System.nanoTime());
         assertThat(third.reason()).isEqualTo(Picker.Reason.LOAD_BALANCE);
@@ -113,7 +113,8 @@ class PickersTests {
 
     private static RoutingProperties properties() {
         return new RoutingProperties("prefix-affinity", Map.of(), Duration.ofSeconds(1), Duration.ofMillis(250),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), DEFAULTS);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), DEFAULTS,
+                new RoutingProperties.Queue(64, 1024, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(10)));
     }
 
     private static Endpoint endpoint(int n) {

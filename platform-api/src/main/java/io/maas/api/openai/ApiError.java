@@ -23,7 +23,9 @@ public enum ApiError {
     ENGINE_ERROR(502, "server_error", "engine_error"),
     ENGINE_UNAVAILABLE(503, "server_error", "engine_unavailable"),
     /** The gateway cannot reach the store of its shared limit counters and fails closed. */
-    LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable");
+    LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable"),
+    /** Every engine of the model is busy and the gateway's queue for it is full, or the request waited too long in it. */
+    OVERLOADED(503, "server_error", "overloaded");
 
     private final int status;
     private final String type;
