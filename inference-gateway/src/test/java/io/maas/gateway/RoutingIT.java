@@ -203,7 +203,9 @@ class RoutingIT {
                 }
             }
         }
-        assertThat(metrics()).contains("gateway_routing_decisions_total{model=\"routed\",reason=\"prefix-hit\"}");
+        assertThat(metrics()).contains("gateway_routing_decisions_total{model=\"routed\",reason=\"prefix-hit\"}",
+                "gateway_tokens_total{kind=\"cached\",model=\"routed\"}", "gateway_requests_total{endpoint=\"http://127.0.0.1:",
+                "gateway_queue_depth{model=\"routed\"} 0.0");
     }
 
     private record Tenant(UUID id, String key) {

@@ -50,6 +50,10 @@ final class PrefixIndex {
         }
     }
 
+    synchronized int size() {
+        return blocks.size();
+    }
+
     synchronized void clear() {
         blocks.clear();
     }
