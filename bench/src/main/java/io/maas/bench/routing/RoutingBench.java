@@ -57,6 +57,12 @@ public final class RoutingBench {
 
     public static void main(String[] args) throws Exception {
         Options options = new Options(args);
+        if (options.get("only", "").equals("picking")) {
+            PickingCost.Result cost = PickingCost.measure(64, options.getInt("cache-blocks", 512) * 8, 20_000);
+            System.out.printf("picking p50 %.1f µs p99 %.1f µs; hashing p50 %.1f µs p99 %.1f µs%n", cost.pickP50Micros(),
+                    cost.pickP99Micros(), cost.hashP50Micros(), cost.hashP99Micros());
+            return;
+        }
         Path jar = Path.of(options.require("jar"));
         Path gatewayJar = Path.of(options.require("gateway-jar"));
         int engines = options.getInt("engines", 4);
@@ -84,7 +90,8 @@ public final class RoutingBench {
             for (String strategy : STRATEGIES) {
                 try (JarProcess gateway = gateway(gatewayJar, logs.resolve("gateway-" + strategy + ".log"), db, key, strategy,
                         started, cacheBlocks)) {
-                    System.out.printf("… %s: %d conversations × %d turns%n", strategy, conversations, turns);
+                    System.out.printf("… %s: warming up, then %d conversations × %d turns%n", strategy, conversations, turns);
+                    run(gateway.base(), key, workload, "warm-up " + strategy, 8, 2, rate, thinkMillis);
                     List<Turn> done = run(gateway.base(), key, workload, strategy, conversations, turns, rate, thinkMillis);
                     outcomes.add(outcome(db, strategy, done, conversations * turns));
                 }
@@ -227,7 +234,7 @@ public final class RoutingBench {
                 .formatted(conversations, turns, systemPrompts, rate, thinkMillis));
         results.note("Engines: %d simulated engine adapters (runnable jar, one JVM each), %d slots each, time to first token 20 ms + %d µs per prompt token not in the prefix cache, 10 ms per output token, prefix cache %d blocks of 16 tokens (LRU, tail first); the gateway from its runnable jar, restarted per strategy, its prefix index sized to the same %d blocks, defaults otherwise (weights 1.0/0.5/0.2, bounded load 8 and 1.5×)."
                 .formatted(engines, slots, prefillMicros, cacheBlocks, cacheBlocks));
-        results.note("Cached tokens are the engines' own counts (prompt_cache_hit_tokens of the usage records); TTFT from sending the request to the first content token at the client; a new salt in front of the system prompts per strategy keeps the strategies from reusing each other's cache.");
+        results.note("Cached tokens are the engines' own counts (prompt_cache_hit_tokens of the usage records); TTFT from sending the request to the first content token at the client; a new salt in front of the system prompts per strategy keeps the strategies from reusing each other's cache; each gateway first serves 8 conversations × 2 turns of warm-up (not counted).");
         results.save(Path.of("bench", "results"));
     }
 }

@@ -1,8 +1,5 @@
 package io.maas.gateway.routing;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The prompt blocks the gateway sent to one endpoint, least recently sent evicted first, up to the
  * engine's KV capacity: what that engine most likely still holds in its prefix cache.
@@ -15,15 +12,10 @@ import java.util.Map;
  */
 final class PrefixIndex {
 
-    private final Map<Long, Boolean> blocks;
+    private final BlockLru blocks;
 
     PrefixIndex(int capacity) {
-        this.blocks = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.blocks = new BlockLru(capacity);
     }
 
     /** Leading blocks of {@code prompt} this endpoint likely holds; does not refresh them. */
@@ -33,7 +25,7 @@ final class PrefixIndex {
         int high = hashes.length;
         while (low < high) {
             int mid = (low + high + 1) >>> 1;
-            if (blocks.containsKey(hashes[mid - 1])) {
+            if (blocks.contains(hashes[mid - 1])) {
                 low = mid;
             } else {
                 high = mid - 1;
@@ -46,7 +38,7 @@ final class PrefixIndex {
     synchronized void sent(PromptBlocks prompt) {
         long[] hashes = prompt.hashes();
         for (int i = hashes.length - 1; i >= 0; i--) {
-            blocks.put(hashes[i], Boolean.TRUE);
+            blocks.touch(hashes[i]);
         }
     }
 
