@@ -7,6 +7,7 @@ import io.maas.bench.Results;
 import io.maas.bench.adapter.AdapterProcess;
 import io.maas.bench.JarProcess;
 import io.maas.gateway.routing.PickingCost;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,9 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,6 +50,9 @@ public final class RoutingBench {
 
     private static final List<String> STRATEGIES = List.of("round-robin", "least-load", "prefix-affinity");
     private static final JsonMapper json = JsonMapper.builder().build();
+    private static final String TENANT = "routing-bench";
+    private static final AtomicInteger RETRIED = new AtomicInteger();
+    private static final AtomicInteger REFUSED = new AtomicInteger();
 
     private record Turn(String requestId, long ttftNanos) {
     }
@@ -81,6 +87,7 @@ public final class RoutingBench {
         List<AdapterProcess> started = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
         try (BenchDatabase db = new BenchDatabase("routing")) {
+            fundedTenant(db);
             for (int i = 0; i < engines; i++) {
                 System.out.printf("… starting engine %d of %d%n", i + 1, engines);
                 started.add(new AdapterProcess(jar, logs.resolve("engine-" + i + ".log"), "bench", settings));
@@ -103,12 +110,34 @@ public final class RoutingBench {
         report(outcomes, cost, engines, conversations, turns, rate, thinkMillis, cacheBlocks, prefillMicros, slots, systemPrompts);
     }
 
+    /**
+     * The tenant the gateways' bootstrap key belongs to, with credit enough for every run: the
+     * bootstrap prices the model as the demo does, and the demo's CNY 10 grant would run out.
+     */
+    private static void fundedTenant(BenchDatabase db) throws Exception {
+        UUID tenant = UUID.randomUUID();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO tenant (id, name) VALUES (?, ?)")) {
+                st.setObject(1, tenant);
+                st.setString(2, TENANT);
+                st.executeUpdate();
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, note, created_by)
+                    VALUES (?, ?, 'GRANT', 'CNY', 100000000, 'routing benchmark', 'bench')""")) {
+                st.setObject(1, UUID.randomUUID());
+                st.setObject(2, tenant);
+                st.executeUpdate();
+            }
+        }
+    }
+
     /** The gateway's runnable jar, as {@code ./platform up} runs it, with {@code strategy} for the model {@code bench}. */
     private static JarProcess gateway(Path jar, Path log, BenchDatabase db, String key, String strategy, List<AdapterProcess> engines,
             int cacheBlocks) throws Exception {
         List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                "--platform.gateway.bootstrap.tenant=routing-bench", "--platform.gateway.bootstrap.api-key=" + key,
+                "--platform.gateway.bootstrap.tenant=" + TENANT, "--platform.gateway.bootstrap.api-key=" + key,
                 "--platform.gateway.models[0].name=bench", "--platform.gateway.routing.strategy=" + strategy,
                 "--platform.gateway.routing.prefix.blocks=" + cacheBlocks,
                 "--platform.gateway.usage-spool-dir=" + log.resolveSibling("usage-spool")));
@@ -128,8 +157,11 @@ public final class RoutingBench {
                 int conversation = c;
                 long thinkSeed = 1000L + c;
                 clients.submit(() -> {
-                    converse(http, gateway, key, workload, salt, conversation, turns, thinkMillis, thinkSeed, done);
-                    return null;
+                    try {
+                        converse(http, gateway, key, workload, salt, conversation, turns, thinkMillis, thinkSeed, done);
+                    } catch (Exception e) {
+                        System.out.printf("conversation %d of %s ended early: %s%n", conversation, salt, e);
+                    }
                 });
                 Thread.sleep(Math.round(-Math.log(1 - arrivals.nextDouble()) / rate * 1000));
             }
@@ -147,10 +179,19 @@ public final class RoutingBench {
             ObjectNode body = json.createObjectNode().put("model", "bench").put("stream", true).put("max_tokens", 16);
             body.set("messages", messages);
             long start = System.nanoTime();
-            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = send(http, gateway, key, body.toString());
             String requestId = response.headers().firstValue("x-request-id").orElse("");
+            if (response.statusCode() != 200) {
+                try (Stream<String> lines = response.body()) {
+                    String error = String.join(" ", lines.toList());
+                    if (REFUSED.getAndIncrement() < 5) {
+                        System.out.printf("%s: HTTP %d %s%n", salt, response.statusCode(), error);
+                    }
+                }
+                done.add(new Turn("", -1));
+                messages.remove(messages.size() - 1);
+                continue;
+            }
             StringBuilder answer = new StringBuilder();
             long firstToken = 0;
             try (Stream<String> lines = response.body()) {
@@ -170,6 +211,23 @@ public final class RoutingBench {
             done.add(new Turn(response.statusCode() == 200 ? requestId : "", firstToken == 0 ? -1 : firstToken - start));
             messages.addObject().put("role", "assistant").put("content", answer.toString());
             Thread.sleep(Math.round(-Math.log(1 - think.nextDouble()) * thinkMillis));
+        }
+    }
+
+    /**
+     * Sends one turn; a connection the gateway closed before answering (Tomcat closes a keep-alive
+     * connection after 100 requests, and the client may pick it at that moment) is retried once on a
+     * new one, as the OpenAI SDKs do. Such a request never reached the gateway, so nothing is counted twice.
+     */
+    private static HttpResponse<Stream<String>> send(HttpClient http, URI gateway, String key, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException closed) {
+            RETRIED.incrementAndGet();
+            return http.send(request, HttpResponse.BodyHandlers.ofLines());
         }
     }
 
@@ -234,6 +292,8 @@ public final class RoutingBench {
                 .formatted(conversations, turns, systemPrompts, rate, thinkMillis));
         results.note("Engines: %d simulated engine adapters (runnable jar, one JVM each), %d slots each, time to first token 20 ms + %d µs per prompt token not in the prefix cache, 10 ms per output token, prefix cache %d blocks of 16 tokens (LRU, tail first); the gateway from its runnable jar, restarted per strategy, its prefix index sized to the same %d blocks, defaults otherwise (weights 1.0/0.5/0.2, bounded load 8 and 1.5×)."
                 .formatted(engines, slots, prefillMicros, cacheBlocks, cacheBlocks));
+        results.note("Turns sent again on a new connection after the gateway closed a kept-alive one before answering (as SDKs retry): " + RETRIED.get()
+                + "; turns the gateway refused: " + REFUSED.get() + ".");
         results.note("Cached tokens are the engines' own counts (prompt_cache_hit_tokens of the usage records); TTFT from sending the request to the first content token at the client; a new salt in front of the system prompts per strategy keeps the strategies from reusing each other's cache; each gateway first serves 8 conversations × 2 turns of warm-up (not counted).");
         results.save(Path.of("bench", "results"));
     }

@@ -9,9 +9,9 @@ import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.error.GatewayException;
 import io.maas.gateway.metering.Outcome;
-import io.maas.gateway.metrics.GatewayMetrics;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
+import io.maas.gateway.metrics.GatewayMetrics;
 import io.maas.gateway.routing.ModelRoutes;
 import io.maas.gateway.routing.PromptBlocks;
 import io.maas.gateway.routing.Router;
@@ -36,7 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate, resolve the model, admit (limits checked and
- * the worst case reserved, {@link Admitter}), call an engine, relay, then settle: the usage record is
+ * the worst case reserved, {@link Admitter}), call an engine (picked, and waited for in the model's
+ * queue while every engine is full, by the {@link Router}), relay, then settle: the usage record is
  * written before the client receives the end of the response, and the reservation is settled to the
  * engine's count after it. Every other way out (engine refusing or unreachable, a failure of the
  * gateway) releases the reservation in a {@code finally}, so none outlives its request.
@@ -60,7 +61,6 @@ class ChatCompletionsController {
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
                               UsageRecorder recorder, Admitter admitter, JsonMapper json, Clock clock, GatewayProperties properties,
                               GatewayMetrics metrics) {
-        this.metrics = metrics;
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
@@ -70,6 +70,7 @@ class ChatCompletionsController {
         this.json = json;
         this.clock = clock;
         this.receiptWait = properties.receiptWait();
+        this.metrics = metrics;
     }
 
     /** What is known of a request from the moment an engine accepted it. */
