@@ -46,6 +46,7 @@ final class ScriptedEngine implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/engine/requests/", this::receipt);
+        server.createContext("/health", this::health);
         server.start();
     }
 
@@ -158,6 +159,10 @@ final class ScriptedEngine implements AutoCloseable {
         } catch (IOException e) {
             // the gateway went away (its client disconnected): stop, as a real engine aborts
         }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
     }
 
     private void receipt(HttpExchange exchange) throws IOException {

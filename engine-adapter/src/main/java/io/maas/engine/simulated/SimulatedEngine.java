@@ -26,7 +26,8 @@ import java.util.random.RandomGenerator;
  * filler words. Usable without Spring: {@code new SimulatedEngine(SimulatedProperties.of(…), "name", 256)}.
  *
  * <p>Rules: prompt tokens are estimated ({@link TokenEstimate}); prefix-cache hits come from
- * {@link PrefixCache}. The output length is drawn from the configured distribution and capped by
+ * {@link PrefixCache}; the first token comes after {@code time-to-first-token} plus {@code prefill-per-token} for
+ * each prompt token the cache did not hold. The output length is drawn from the configured distribution and capped by
  * the request's {@code max_tokens} (finish reason {@code length} when the cap cuts it, else
  * {@code stop}). With a request {@code seed}, length and words depend on the seed only. Models
  * whose name ends in {@code -reasoner} spend {@code reasoning-share} of the output on
@@ -98,7 +99,7 @@ public final class SimulatedEngine implements Engine {
         int produced = 0;
         try {
             listener.started(promptTokens, cached);
-            Thread.sleep(settings.timeToFirstToken());
+            Thread.sleep(settings.timeToFirstToken().plus(settings.prefillPerToken().multipliedBy(promptTokens - cached)));
             for (; produced < total; produced++) {
                 if (closed) {
                     break;

@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param keepAliveInterval how often a waiting streamed request gets a {@code : keep-alive} comment
  * @param prefixCacheBlocks prompt blocks of 16 tokens the simulated prefix cache remembers (least recently used go first)
  * @param seed              seeds output lengths and words of requests that set no {@code seed} of their own
+ * @param prefillPerToken   added to the time to first token per prompt token not found in the prefix cache
+ *                          (a real engine's prefill; 0 by default), so that cache hits show in latency
  */
 @Validated
 @ConfigurationProperties("platform.engine.simulated")
@@ -39,11 +41,12 @@ public record SimulatedProperties(
         @DefaultValue("1024") @Min(0) int queueSize,
         @DefaultValue("5s") @NotNull Duration keepAliveInterval,
         @DefaultValue("4096") @Min(0) int prefixCacheBlocks,
-        @DefaultValue("0") long seed) {
+        @DefaultValue("0") long seed,
+        @DefaultValue("0ms") @NotNull Duration prefillPerToken) {
 
     public SimulatedProperties {
-        if (timeToFirstToken.isNegative() || interTokenLatency.isNegative()) {
-            throw new IllegalArgumentException("time-to-first-token and inter-token-latency must not be negative");
+        if (timeToFirstToken.isNegative() || interTokenLatency.isNegative() || prefillPerToken.isNegative()) {
+            throw new IllegalArgumentException("time-to-first-token, inter-token-latency and prefill-per-token must not be negative");
         }
         if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
             throw new IllegalArgumentException("keep-alive-interval must be positive, e.g. 5s");
@@ -54,7 +57,7 @@ public record SimulatedProperties(
     public static SimulatedProperties of(Duration timeToFirstToken, Duration interTokenLatency, int outputTokens,
             int maxConcurrency) {
         return new SimulatedProperties(timeToFirstToken, interTokenLatency, Output.fixed(outputTokens), 0.5, 8192,
-                maxConcurrency, 1024, Duration.ofSeconds(5), 4096, 0);
+                maxConcurrency, 1024, Duration.ofSeconds(5), 4096, 0, Duration.ZERO);
     }
 
     /** The output length distribution. */

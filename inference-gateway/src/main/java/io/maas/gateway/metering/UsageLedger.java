@@ -9,8 +9,8 @@ import java.time.ZoneOffset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Writes one priced ledger entry and adds it to the tenant's daily roll-up, in the caller's
- * transaction. Amounts are the pricing library's exact amounts, stored unrounded; the roll-up day
+ * Writes one priced ledger entry and adds it to the tenant's daily roll-up (and, for a request a
+ * deployment served, to the deployment's: revenue beside cost), in the caller's transaction. Amounts are the pricing library's exact amounts, stored unrounded; the roll-up day
  * is the UTC date of the request's completion, the same instant that places the entry in its
  * monthly partition.
  */
@@ -41,13 +41,28 @@ final class UsageLedger {
         jdbc.sql("""
                         INSERT INTO usage_ledger (request_id, occurred_at, tenant_id, api_key_id, model, price_book,
                             price_book_version, tier, priced_at, currency, cache_hit_tokens, cache_miss_tokens, output_tokens,
-                            cache_hit_amount, cache_miss_amount, output_amount, amount)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            cache_hit_amount, cache_miss_amount, output_amount, amount, deployment_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(record.requestId(), occurredAt, record.tenantId(), record.apiKeyId(), record.model(),
                         charge == null ? null : charge.priceBook(), charge == null ? null : charge.priceBookVersion(), tier,
                         charge == null ? occurredAt : Timestamp.from(charge.pricedAt()), currency, hit, miss, out,
-                        hitAmount, missAmount, outAmount, amount)
+                        hitAmount, missAmount, outAmount, amount, record.placement().deploymentId())
                 .update();
+        LocalDate day = LocalDate.ofInstant(record.completedAt(), ZoneOffset.UTC);
+        if (record.placement().deploymentId() != null) {
+            jdbc.sql("""
+                            INSERT INTO deployment_daily AS d (deployment_id, day, tier, currency, requests, cache_hit_tokens,
+                                cache_miss_tokens, output_tokens, amount)
+                            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
+                            ON CONFLICT (deployment_id, day, tier, currency) DO UPDATE SET
+                                requests = d.requests + 1,
+                                cache_hit_tokens = d.cache_hit_tokens + EXCLUDED.cache_hit_tokens,
+                                cache_miss_tokens = d.cache_miss_tokens + EXCLUDED.cache_miss_tokens,
+                                output_tokens = d.output_tokens + EXCLUDED.output_tokens,
+                                amount = d.amount + EXCLUDED.amount""")
+                    .params(record.placement().deploymentId(), day, tier, currency, hit, miss, out, amount)
+                    .update();
+        }
         jdbc.sql("""
                         INSERT INTO usage_daily AS d (tenant_id, day, model, tier, currency, requests, cache_hit_tokens,
                             cache_miss_tokens, output_tokens, cache_hit_amount, cache_miss_amount, output_amount, amount)
@@ -61,7 +76,7 @@ final class UsageLedger {
                             cache_miss_amount = d.cache_miss_amount + EXCLUDED.cache_miss_amount,
                             output_amount = d.output_amount + EXCLUDED.output_amount,
                             amount = d.amount + EXCLUDED.amount""")
-                .params(record.tenantId(), LocalDate.ofInstant(record.completedAt(), ZoneOffset.UTC), record.model(), tier,
+                .params(record.tenantId(), day, record.model(), tier,
                         currency, hit, miss, out, hitAmount, missAmount, outAmount, amount)
                 .update();
     }

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One request's metered usage, with the engine's own token counts. */
+/**
+ * One request's metered usage, with the engine's own token counts and where it was served.
+ */
 public record UsageRecord(
         String requestId,
         UUID tenantId,
@@ -16,5 +18,28 @@ public record UsageRecord(
         Usage usage,
         Instant startedAt,
         Instant completedAt,
-        Outcome outcome) {
+        Outcome outcome,
+        Placement placement) {
+
+    /**
+     * Which deployment and replica served a request, and how long it waited in the gateway's queue first.
+     *
+     * @param deploymentId null when a static route from configuration served it
+     * @param replicaId    null for a static route
+     */
+    public record Placement(UUID deploymentId, UUID replicaId, long queuedMillis) {
+
+        /** A static route, not queued. */
+        public static final Placement STATIC = new Placement(null, null, 0);
+    }
+
+    public UsageRecord {
+        placement = placement == null ? Placement.STATIC : placement; // spooled before placements were recorded
+    }
+
+    /** A request served by a static route without waiting. */
+    public UsageRecord(String requestId, UUID tenantId, UUID apiKeyId, String model, URI endpoint, boolean stream, Usage usage,
+            Instant startedAt, Instant completedAt, Outcome outcome) {
+        this(requestId, tenantId, apiKeyId, model, endpoint, stream, usage, startedAt, completedAt, outcome, Placement.STATIC);
+    }
 }

@@ -147,14 +147,15 @@ public class UsageRecorder {
         return jdbc.sql("""
                         INSERT INTO usage_record (request_id, tenant_id, api_key_id, model, endpoint, stream,
                             prompt_tokens, prompt_cache_hit_tokens, prompt_cache_miss_tokens, completion_tokens,
-                            reasoning_tokens, started_at, completed_at, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            reasoning_tokens, started_at, completed_at, outcome, deployment_id, replica_id, queued_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (request_id) DO NOTHING""")
                 .params(record.requestId(), record.tenantId(), record.apiKeyId(), record.model(),
                         record.endpoint().toString(), record.stream(),
                         usage.cacheHitTokens() + usage.cacheMissTokens(), usage.cacheHitTokens(), usage.cacheMissTokens(),
                         usage.completionTokens(), usage.reasoningTokens(),
-                        Timestamp.from(record.startedAt()), Timestamp.from(record.completedAt()), record.outcome().name())
+                        Timestamp.from(record.startedAt()), Timestamp.from(record.completedAt()), record.outcome().name(),
+                        record.placement().deploymentId(), record.placement().replicaId(), record.placement().queuedMillis())
                 .update() == 1;
     }
 

@@ -1,6 +1,7 @@
 package io.maas.gateway.relay;
 
 import io.maas.gateway.admission.Demand;
+import io.maas.gateway.routing.PromptBlocks;
 import java.util.OptionalLong;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,9 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
  * @param promptBytes    UTF-8 bytes of the members that become the prompt ({@code messages}, {@code tools})
  * @param forwarded      the allow-listed members, without the output cap and {@code stream_options}; private to
  *                       this record (copied in, copied out)
+ * @param prompt         the prompt's chained block hashes, which the router matches against what each engine holds
  */
 record ChatRequest(String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens, long promptBytes,
-                   ObjectNode forwarded) {
+                   ObjectNode forwarded, PromptBlocks prompt) {
 
     ChatRequest {
         forwarded = forwarded.deepCopy();

@@ -8,7 +8,9 @@ import io.maas.api.openai.ErrorResponse;
 import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.routing.Lease;
 import io.maas.gateway.routing.ModelRoutes;
+import io.maas.gateway.routing.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -21,7 +23,9 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,38 +33,46 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Talks to engine adapters over their OpenAI-compatible HTTP API. Connect failures and 503s
- * (engine loading or draining) are transient: the next endpoint of the route is tried. Other
+ * Talks to engine adapters over their OpenAI-compatible HTTP API, on the endpoints the {@link Router}
+ * leases. Failover happens only before the engine answered, and only for failures that did no
+ * work: a refused connection (the endpoint is ejected), a 503 (draining or its queue full: out
+ * without a fault) or a 429; the next endpoint is then picked among those not tried. Other
  * failures end the request: an engine's 4xx is the client's fault and is passed on with the
- * engine's message; a 5xx becomes 502 with a generic message.
+ * engine's message; a 5xx ejects the endpoint and becomes 502 with a generic message.
  */
 @Component
 class EngineClient {
 
     private static final Logger log = LoggerFactory.getLogger(EngineClient.class);
 
-    /** An engine that accepted the request; {@code body} must be closed, which aborts the engine's work if unread. */
-    record EngineCall(URI endpoint, InputStream body) {
+    /**
+     * An engine that accepted the request; {@code body} must be closed, which aborts the engine's work
+     * if unread, and {@code lease} closed when the request ends.
+     */
+    record EngineCall(Lease lease, InputStream body) {
+        URI endpoint() {
+            return lease.endpoint();
+        }
     }
 
     /**
-     * The request was sent to {@code endpoint} but no answer came (a timeout, a broken connection): the
-     * engine may have worked on it, so the caller bills what the engine's receipt says, then tells the
-     * client {@code answer}.
+     * The request was sent on {@code lease} (closed by now) but no answer came (a timeout, a broken
+     * connection): the engine may have worked on it, so the caller bills what the engine's receipt says,
+     * then tells the client {@code answer}.
      */
     static final class SentWithoutAnswer extends RuntimeException {
 
-        private final URI endpoint;
+        private final transient Lease lease;
         private final ApiException answer;
 
-        SentWithoutAnswer(URI endpoint, ApiException answer, Exception cause) {
+        SentWithoutAnswer(Lease lease, ApiException answer, Exception cause) {
             super(answer.getMessage(), cause);
-            this.endpoint = endpoint;
+            this.lease = lease;
             this.answer = answer;
         }
 
-        URI endpoint() {
-            return endpoint;
+        Lease lease() {
+            return lease;
         }
 
         ApiException answer() {
@@ -72,8 +84,10 @@ class EngineClient {
     private final JsonMapper json;
     private final Duration responseTimeout;
     private final EngineSecret engineSecret;
+    private final Router router;
 
-    EngineClient(GatewayProperties properties, JsonMapper json) {
+    EngineClient(GatewayProperties properties, JsonMapper json, Router router) {
+        this.router = router;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.engineConnectTimeout())
@@ -91,49 +105,83 @@ class EngineClient {
     }
 
     /**
-     * Sends the request to the route's endpoints in turn until one accepts it; the wait for the answer to
-     * begin ends at {@code engine-response-timeout} or at {@code deadline}, whichever comes first.
+     * Sends the request to the endpoints the router leases until one accepts it; the wait for the answer
+     * to begin ends at {@code engine-response-timeout} or at {@code deadline}, whichever comes first.
      *
      * @throws SentWithoutAnswer when an engine got the request and gave no answer
      */
-    EngineCall chatCompletions(ModelRoutes.Route route, String requestId, byte[] body, Instant deadline) {
-        for (URI endpoint : route.endpoints()) {
-            Duration left = Duration.between(Instant.now(), deadline);
-            HttpRequest request = toEngine(endpoint.resolve("/v1/chat/completions"))
-                    .timeout(left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout)
-                    .header("Content-Type", "application/json")
-                    .header(RequestId.HEADER, requestId)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            HttpResponse<InputStream> response;
+    EngineCall chatCompletions(ModelRoutes.Route route, Router.Request routing, byte[] body, Instant deadline) {
+        String requestId = routing.requestId();
+        Set<URI> tried = new HashSet<>();
+        Optional<Lease> next;
+        while ((next = router.lease(route, routing, tried)).isPresent()) {
+            Lease lease = next.get();
+            URI endpoint = lease.endpoint();
+            tried.add(endpoint);
+            boolean accepted = false;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
-                continue;
-            } catch (HttpTimeoutException e) {
-                log.warn("Engine {} did not start answering request {} in time", endpoint, requestId);
-                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '"
-                        + route.model() + "' did not start answering in time. Retry later."), e);
-            } catch (IOException e) {
-                log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
-                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_ERROR, "The engine serving '"
-                        + route.model() + "' failed. Retry later."), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SentWithoutAnswer(endpoint, new ApiException(ApiError.ENGINE_UNAVAILABLE,
-                        "The gateway is shutting down. Retry."), e);
-            }
-            if (response.statusCode() == 200) {
-                return new EngineCall(endpoint, response.body());
-            }
-            ApiException refusal = refusal(route, endpoint, requestId, response);
-            if (refusal.error() != ApiError.ENGINE_UNAVAILABLE) {
-                throw refusal;
+                HttpResponse<InputStream> response = send(route, endpoint, requestId, body, lease, deadline);
+                if (response == null) {
+                    continue;
+                }
+                if (response.statusCode() == 200) {
+                    accepted = true;
+                    return new EngineCall(lease, response.body());
+                }
+                ApiException refusal = refusal(route, endpoint, requestId, response);
+                if (response.statusCode() == 503) {
+                    lease.refused();
+                } else if (response.statusCode() >= 500) {
+                    lease.fault();
+                }
+                if (response.statusCode() != 503 && response.statusCode() != 429) {
+                    throw refusal;
+                }
+            } finally {
+                if (!accepted) {
+                    lease.close();
+                }
             }
         }
         throw new ApiException(ApiError.ENGINE_UNAVAILABLE, "No engine serving '" + route.model()
                 + "' is available right now. Retry in a few seconds.");
+    }
+
+    /**
+     * The engine's answer; null when it could not be reached (the endpoint is ejected and the next one may
+     * be tried).
+     *
+     * @throws SentWithoutAnswer when the engine got the request and gave no answer
+     */
+    private HttpResponse<InputStream> send(ModelRoutes.Route route, URI endpoint, String requestId, byte[] body, Lease lease,
+            Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        HttpRequest request = toEngine(endpoint.resolve("/v1/chat/completions"))
+                .timeout(left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout)
+                .header("Content-Type", "application/json")
+                .header(RequestId.HEADER, requestId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
+            lease.fault();
+            return null;
+        } catch (HttpTimeoutException e) {
+            log.warn("Engine {} did not start answering request {} in time", endpoint, requestId);
+            throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '"
+                    + route.model() + "' did not start answering in time. Retry later."), e);
+        } catch (IOException e) {
+            log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
+            lease.fault();
+            throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_ERROR, "The engine serving '"
+                    + route.model() + "' failed. Retry later."), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_UNAVAILABLE,
+                    "The gateway is shutting down. Retry."), e);
+        }
     }
 
     /**

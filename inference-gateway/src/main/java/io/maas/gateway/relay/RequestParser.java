@@ -4,6 +4,7 @@ import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.routing.PromptBlocks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -106,7 +107,8 @@ class RequestParser {
                 promptBytes += json.writeValueAsBytes(value).length;
             }
         }
-        return new ChatRequest(request.model(), request.isStream(), request.includeUsage(), outputTokens, promptBytes, forwarded);
+        return new ChatRequest(request.model(), request.isStream(), request.includeUsage(), outputTokens, promptBytes, forwarded,
+                PromptBlocks.of(request.messages()));
     }
 
     /** Refuses every member outside the allow-list, naming it. */

@@ -25,8 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class StreamRelay {
 
-    /** How the relay ended, what the engine reported, and how many events reached the client. */
-    record Result(Outcome outcome, Usage usage, long eventsRelayed) {
+    /**
+     * How the relay ended, what the engine reported, how many events reached the client, and when the
+     * first did ({@link System#nanoTime()}; 0 when none did).
+     */
+    record Result(Outcome outcome, Usage usage, long eventsRelayed, long firstEventNanos) {
     }
 
     /** The client went away; raised from writes only, so it is never confused with the engine failing. */
@@ -46,11 +49,12 @@ class StreamRelay {
     Result relay(InputStream engine, SseWriter client, boolean clientWantsUsage) {
         Usage usage = null;
         long relayed = 0;
+        long first = 0;
         try (SseReader events = new SseReader(engine)) {
             SseEvent event;
             while ((event = events.next()) != null) {
                 if (event.isDone()) {
-                    return new Result(Outcome.COMPLETED, usage, relayed);
+                    return new Result(Outcome.COMPLETED, usage, relayed, first);
                 }
                 if (event.isComment()) {
                     write(() -> client.keepAlive());
@@ -74,16 +78,18 @@ class StreamRelay {
                 }
                 String relayedData = data;
                 write(() -> client.data(relayedData));
-                relayed++;
+                if (relayed++ == 0) {
+                    first = System.nanoTime();
+                }
                 if (data.startsWith("{\"error\"")) {
-                    return new Result(Outcome.ENGINE_ERROR, usage, relayed);
+                    return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
                 }
             }
-            return new Result(Outcome.ENGINE_ERROR, usage, relayed);
+            return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
         } catch (ClientGone e) {
-            return new Result(Outcome.CLIENT_CANCELLED, usage, relayed);
+            return new Result(Outcome.CLIENT_CANCELLED, usage, relayed, first);
         } catch (IOException | UncheckedIOException | tools.jackson.core.JacksonException e) {
-            return new Result(Outcome.ENGINE_ERROR, usage, relayed);
+            return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
         }
     }
 

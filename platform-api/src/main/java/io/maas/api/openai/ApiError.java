@@ -25,7 +25,9 @@ public enum ApiError {
     /** The gateway cannot reach its database and has no recent enough answer to go on with. */
     SERVICE_UNAVAILABLE(503, "server_error", "service_unavailable"),
     /** The gateway cannot reach the store of its shared limit counters and fails closed. */
-    LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable");
+    LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable"),
+    /** Every engine of the model is busy and the gateway's queue for it is full, or the request waited too long in it. */
+    OVERLOADED(503, "server_error", "overloaded");
 
     private final int status;
     private final String type;

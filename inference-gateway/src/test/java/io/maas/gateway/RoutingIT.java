@@ -1,0 +1,278 @@
+package io.maas.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maas.api.keys.ApiKeySecret;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Routing across real engine adapters (simulated runtime, separate JVMs): deployments read from
+ * PostgreSQL as tenant-service's reconciler writes them, private and shared visibility, draining,
+ * failover, ejection of a killed engine, a burst spread by in-flight count, and prefix affinity.
+ * Each test that needs its own endpoints gives a tenant of its own a private deployment.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RoutingIT {
+
+    private static final String[] SPEEDS = {"--platform.engine.simulated.time-to-first-token=20ms",
+            "--platform.engine.simulated.inter-token-latency=25ms", "--platform.engine.simulated.output.tokens=40"};
+    private static final EngineProcess e1 = EngineProcess.start("routing-e1", "routed", SPEEDS);
+    private static final EngineProcess e2 = EngineProcess.start("routing-e2", "routed", SPEEDS);
+    private static final EngineProcess e3 = EngineProcess.start("routing-e3", "routed", SPEEDS);
+    private static final EngineProcess secret = EngineProcess.start("routing-secret", "secret", SPEEDS);
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    private final GatewayCalls calls = new GatewayCalls();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestRows.useTestDatabase(registry);
+        registry.add("platform.gateway.models[0].name", () -> "routed");
+        for (int i = 0; i < 3; i++) {
+            URI endpoint = List.of(e1, e2, e3).get(i).uri();
+            registry.add("platform.gateway.models[0].endpoints[" + i + "]", endpoint::toString);
+        }
+        List.of(e1, e2, e3, secret).forEach(EngineProcess::awaitReady);
+    }
+
+    @AfterAll
+    static void stopEngines() {
+        List.of(e1, e2, e3, secret).forEach(EngineProcess::close);
+    }
+
+    @Test
+    void aPrivateDeploymentIsServedWithinTwoSecondsToItsTenantOnlyAndRecordedPerDeployment() throws Exception {
+        Tenant owner = tenant();
+        Tenant other = tenant();
+        UUID deployment = deployment("secret", owner.id);
+        UUID replica = replica(deployment, 0, "READY", secret.uri());
+
+        awaitWithin(Duration.ofSeconds(2), () -> models(owner).contains("\"secret\""));
+        assertThat(models(other)).doesNotContain("\"secret\"").contains("\"routed\"");
+        var refused = chat(other, "secret", "hello there");
+        assertThat(refused.statusCode()).isEqualTo(404);
+        assertThat(refused.body()).contains("model_not_found");
+
+        var served = chat(owner, "secret", "hello there");
+        assertThat(served.statusCode()).isEqualTo(200);
+        String requestId = served.headers().firstValue("x-request-id").orElseThrow();
+        assertThat(TestRows.one("SELECT deployment_id, replica_id, endpoint FROM usage_record WHERE request_id = ?", requestId))
+                .containsEntry("deployment_id", deployment.toString())
+                .containsEntry("replica_id", replica.toString())
+                .containsEntry("endpoint", secret.uri().toString());
+        assertThat(TestRows.one("SELECT deployment_id FROM usage_ledger WHERE request_id = ?", requestId))
+                .containsEntry("deployment_id", deployment.toString());
+        assertThat(TestRows.one("SELECT sum(requests) AS requests FROM deployment_daily WHERE deployment_id = ?", deployment))
+                .containsEntry("requests", "1");
+
+        TestRows.execute("UPDATE deployment SET state = 'DELETING' WHERE id = ?", deployment);
+        awaitWithin(Duration.ofSeconds(2), () -> chat(owner, "secret", "hello again").statusCode() == 404);
+    }
+
+    @Test
+    void aPrivateDeploymentTakesPrecedenceOverASharedOneOfTheSameName() throws Exception {
+        Tenant owner = tenant();
+        Tenant other = tenant();
+        UUID shared = deployment("routed", null);
+        for (EngineProcess engine : List.of(e1, e2, e3)) {
+            replica(shared, List.of(e1, e2, e3).indexOf(engine), "READY", engine.uri());
+        }
+        UUID own = deployment("routed", owner.id);
+        replica(own, 0, "READY", e2.uri());
+
+        awaitWithin(Duration.ofSeconds(2), () -> deploymentOf(chat(owner, "routed", "which one")).equals(own.toString()));
+        assertThat(deploymentOf(chat(other, "routed", "which one"))).isEqualTo(shared.toString());
+    }
+
+    @Test
+    void aDrainingReplicaTakesNoNewRequests() throws Exception {
+        Tenant tenant = tenant();
+        UUID deployment = deployment("routed", tenant.id);
+        UUID ready = replica(deployment, 0, "READY", e1.uri());
+        replica(deployment, 1, "DRAINING", e3.uri());
+        awaitWithin(Duration.ofSeconds(2), () -> deploymentOf(chat(tenant, "routed", "warm up")).equals(deployment.toString()));
+
+        for (int i = 0; i < 8; i++) {
+            var response = chat(tenant, "routed", "question number " + i + " " + UUID.randomUUID());
+            assertThat(rowOf(response)).containsEntry("replica_id", ready.toString());
+        }
+    }
+
+    @Test
+    void requestsFailOverFromARefusedEndpointBeforeAnythingWasSent() throws Exception {
+        Tenant tenant = tenant();
+        UUID deployment = deployment("routed", tenant.id);
+        replica(deployment, 0, "READY", URI.create("http://127.0.0.1:1"));
+        UUID live = replica(deployment, 1, "READY", e1.uri());
+        awaitWithin(Duration.ofSeconds(2), () -> models(tenant).contains("\"routed\"")
+                && deploymentOf(chat(tenant, "routed", "warm up")).equals(deployment.toString()));
+
+        for (int i = 0; i < 6; i++) {
+            var response = chat(tenant, "routed", "failover " + i + " " + UUID.randomUUID());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(rowOf(response)).containsEntry("replica_id", live.toString());
+        }
+        assertThat(metrics()).contains("gateway_endpoint_up{endpoint=\"http://127.0.0.1:1\"} 0.0");
+    }
+
+    @Test
+    void anEngineKilledIsEjectedWithinTwoSecondsAndBackAfterItReturns() throws Exception {
+        Tenant tenant = tenant();
+        UUID deployment = deployment("secret", tenant.id);
+        replica(deployment, 0, "READY", secret.uri());
+        awaitWithin(Duration.ofSeconds(2), () -> chat(tenant, "secret", "before").statusCode() == 200);
+        String up = "gateway_endpoint_up{endpoint=\"" + secret.uri() + "\"} ";
+
+        secret.kill();
+        awaitWithin(Duration.ofSeconds(2), () -> metrics().contains(up + "0.0"));
+        assertThat(chat(tenant, "secret", "while gone").statusCode()).isEqualTo(503);
+
+        secret.restart().awaitReady();
+        awaitWithin(Duration.ofSeconds(5), () -> metrics().contains(up + "1.0"));
+        assertThat(chat(tenant, "secret", "after").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBurstOfFiftySimultaneousRequestsIsSpreadByInFlightCount() throws Exception {
+        Tenant tenant = tenant();
+        String prompt = "one hot system prompt " + UUID.randomUUID() + " ".repeat(200);
+        List<Callable<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            burst.add(() -> chat(tenant, "routed", prompt, 40));
+        }
+        Map<String, Integer> perEndpoint = new HashMap<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<HttpResponse<String>> done : clients.invokeAll(burst)) {
+                var response = done.get();
+                assertThat(response.statusCode()).isEqualTo(200);
+                perEndpoint.merge(rowOf(response).get("endpoint"), 1, Integer::sum);
+            }
+        }
+        assertThat(perEndpoint).as("requests per endpoint").hasSize(3);
+        assertThat(perEndpoint.values()).as("requests per endpoint: %s", perEndpoint).allMatch(n -> n >= 10);
+    }
+
+    @Test
+    void followUpTurnsOfAConversationLandWhereItsPrefixIsCached() throws Exception {
+        Tenant tenant = tenant();
+        for (int conversation = 0; conversation < 4; conversation++) {
+            ArrayNode messages = json.createArrayNode();
+            messages.addObject().put("role", "system").put("content", "You answer for team " + UUID.randomUUID() + ". "
+                    + "Be brief and exact. ".repeat(60));
+            String firstEndpoint = null;
+            for (int turn = 0; turn < 4; turn++) {
+                messages.addObject().put("role", "user").put("content", "Question " + turn + " of conversation " + conversation);
+                ObjectNode body = json.createObjectNode().put("model", "routed").put("max_tokens", 2);
+                body.set("messages", messages);
+                var response = calls.send(port, "POST", "/v1/chat/completions", tenant.key, body.toString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                JsonNode answer = json.readTree(response.body());
+                messages.addObject().put("role", "assistant").put("content", answer.at("/choices/0/message/content").asString());
+                Map<String, String> row = rowOf(response);
+                if (turn == 0) {
+                    firstEndpoint = row.get("endpoint");
+                } else {
+                    assertThat(row.get("endpoint")).as("turn %d of conversation %d", turn, conversation).isEqualTo(firstEndpoint);
+                    assertThat(Long.parseLong(row.get("prompt_cache_hit_tokens"))).as("cached tokens of turn %d", turn).isPositive();
+                }
+            }
+        }
+        assertThat(metrics()).contains("gateway_routing_decisions_total{model=\"routed\",reason=\"prefix-hit\"}",
+                "gateway_tokens_total{kind=\"cached\",model=\"routed\"}", "gateway_requests_total{endpoint=\"http://127.0.0.1:",
+                "gateway_queue_depth{model=\"routed\"} 0.0");
+    }
+
+    private record Tenant(UUID id, String key) {
+    }
+
+    private static Tenant tenant() throws SQLException {
+        UUID id = UUID.randomUUID();
+        String key = ApiKeySecret.generate();
+        TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", id, "routing-it-" + id);
+        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
+                UUID.randomUUID(), id, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+        return new Tenant(id, key);
+    }
+
+    /** A deployment as the reconciler writes it; {@code tenant} null for a shared one. */
+    private static UUID deployment(String servedName, UUID tenant) throws SQLException {
+        UUID id = UUID.randomUUID();
+        TestRows.execute("""
+                INSERT INTO deployment (id, name, tenant_id, model, served_model_name, target, runtime, accelerator_vendor,
+                    accelerators_per_replica, precision, context_length, replicas, state, created_by)
+                VALUES (?, ?, ?, 'demo-moe', ?, 'local', 'simulated', 'cpu', 0, 'q8_0', 8192, 2, 'READY', 'routing-it')""",
+                id, "d-" + id.toString().substring(0, 8), tenant, servedName);
+        return id;
+    }
+
+    private static UUID replica(UUID deployment, int ordinal, String state, URI endpoint) throws SQLException {
+        UUID id = UUID.randomUUID();
+        TestRows.execute("""
+                INSERT INTO deployment_replica (id, deployment_id, ordinal, state, endpoint, accelerators, started_at, ready_at)
+                VALUES (?, ?, ?, ?, ?, 0, now(), now())""", id, deployment, ordinal, state, endpoint.toString());
+        return id;
+    }
+
+    private HttpResponse<String> chat(Tenant tenant, String model, String content) {
+        return chat(tenant, model, content, 2);
+    }
+
+    private HttpResponse<String> chat(Tenant tenant, String model, String content, int maxTokens) {
+        ObjectNode body = json.createObjectNode().put("model", model).put("max_tokens", maxTokens);
+        body.putArray("messages").addObject().put("role", "user").put("content", content);
+        return calls.send(port, "POST", "/v1/chat/completions", tenant.key, body.toString());
+    }
+
+    private String models(Tenant tenant) {
+        return calls.send(port, "GET", "/v1/models", tenant.key, null).body();
+    }
+
+    private String metrics() {
+        return calls.send(port, "GET", "/metrics", null, null).body();
+    }
+
+    private static Map<String, String> rowOf(HttpResponse<String> response) throws SQLException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return TestRows.one("SELECT deployment_id, replica_id, endpoint, prompt_cache_hit_tokens FROM usage_record WHERE request_id = ?",
+                response.headers().firstValue("x-request-id").orElseThrow());
+    }
+
+    private static String deploymentOf(HttpResponse<String> response) throws SQLException {
+        return String.valueOf(rowOf(response).get("deployment_id"));
+    }
+
+    /** Polls {@code condition} until it holds, failing the test when it still does not after {@code limit}. */
+    private static void awaitWithin(Duration limit, Callable<Boolean> condition) throws Exception {
+        Instant deadline = Instant.now().plus(limit);
+        while (!condition.call()) {
+            assertThat(Instant.now()).as("condition still false after " + limit).isBefore(deadline);
+            EngineProcess.sleep(50);
+        }
+    }
+}
