@@ -181,12 +181,12 @@ class ConsoleJourneyIT {
         shot("statement");
         click("#csv");
         Path csv = awaitDownload(YearMonth.now(ZoneOffset.UTC));
-        List<String[]> rows = Files.readAllLines(csv).stream().map(line -> line.split(",", -1)).filter(row -> row[4].equals("CNY")).toList();
-        assertThat(rows.stream().filter(row -> row[0].equals("total-usage")).map(row -> row[7]).toList())
+        List<String[]> rows = Files.readAllLines(csv).stream().map(line -> line.split(",", -1)).filter(cells -> cells[4].equals("CNY")).toList();
+        assertThat(rows.stream().filter(cells -> cells[0].equals("total-usage")).map(cells -> cells[7]).toList())
                 .as("the CSV's rounded total is the statement's").containsExactly(usage);
-        assertThat(rows.stream().filter(row -> row[0].equals("total-usage-exact")).map(row -> row[7]).toList())
+        assertThat(rows.stream().filter(cells -> cells[0].equals("total-usage-exact")).map(cells -> cells[7]).toList())
                 .as("the CSV's exact total is the statement's").containsExactly(exact);
-        assertThat(rows.stream().filter(row -> row[0].equals("usage")).map(row -> new java.math.BigDecimal(row[7]))
+        assertThat(rows.stream().filter(cells -> cells[0].equals("usage")).map(cells -> new java.math.BigDecimal(cells[7]))
                 .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add)).as("the CSV's lines add up to its total")
                 .isEqualByComparingTo(exact);
 

@@ -37,15 +37,22 @@ final class Services {
     /** tenant-service's base URL, started on first use. */
     static synchronized URI tenantService() {
         if (tenantService == null) {
-            TestDatabase db = TestDatabase.get();
-            int port = freePort();
-            Process process = start("tenant-service", System.getProperty("maas.tenant.jar"), port, List.of(
-                    "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
-                    "--spring.datasource.password=" + db.password(), "--platform.tenant.admin-password=" + ADMIN_PASSWORD));
-            tenantService = URI.create("http://127.0.0.1:" + port);
-            awaitHealth("tenant-service", tenantService, process);
+            tenantService = tenantService("shared");
         }
         return tenantService;
+    }
+
+    /** Another tenant-service on the same database, with {@code args} added (e.g. single sign-on); its log is named {@code name}. */
+    static URI tenantService(String name, String... args) {
+        TestDatabase db = TestDatabase.get();
+        int port = freePort();
+        List<String> all = new ArrayList<>(List.of("--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(), "--platform.tenant.admin-password=" + ADMIN_PASSWORD));
+        all.addAll(List.of(args));
+        Process process = start("tenant-service-" + name, System.getProperty("maas.tenant.jar"), port, all);
+        URI url = URI.create("http://127.0.0.1:" + port);
+        awaitHealth("tenant-service-" + name, url, process);
+        return url;
     }
 
     /** The gateway's base URL, in front of a simulated engine serving {@link #MODEL}; started on first use. */

@@ -3,6 +3,7 @@ package io.maas.console.system;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -14,13 +15,16 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Sign-in with the platform's own people: the console checks the username and password with
  * tenant-service ({@link TenantApi#open}), which also opens the tenant-service session that acts
  * for the person afterwards. A console session (cookie) with CSRF protection on every form, and
- * logout, which ends both sessions. Which role sees which page is {@link PageAccess}'s.
+ * logout, which ends both sessions. Optionally single sign-on with an OpenID provider
+ * ({@link SingleSignOn}) when {@code spring.security.oauth2.client.registration.sso.*} is configured.
+ * Which role sees which page is {@link PageAccess}'s.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -34,12 +38,16 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain console(HttpSecurity http, TenantApi api, AuthenticationManager authentication) {
+    SecurityFilterChain console(HttpSecurity http, TenantApi api, AuthenticationManager signIn,
+                                ObjectProvider<ClientRegistrationRepository> singleSignOn) {
+        if (singleSignOn.getIfAvailable() != null) {
+            http.oauth2Login(login -> login.loginPage("/login").failureUrl("/login?error").successHandler(new SingleSignOn(api)));
+        }
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/health", "/health/**", "/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico")
                         .permitAll()
                         .anyRequest().authenticated())
-                .authenticationManager(authentication)
+                .authenticationManager(signIn)
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", true))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
                         .addLogoutHandler((request, response, authentication) -> {

@@ -49,8 +49,16 @@ public class TenantApi {
      * that acts for them; {@link ApiProblem} 401 when they are wrong.
      */
     ConsoleUser open(String username, String password) {
-        String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-        var entity = client.post().uri("/api/v1/sessions").header(HttpHeaders.AUTHORIZATION, "Basic " + basic)
+        return openWith("Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Opens a session for the platform person an OpenID provider's {@code idToken} names; 401 when tenant-service refuses it. */
+    ConsoleUser open(String idToken) {
+        return openWith("Bearer " + idToken);
+    }
+
+    private ConsoleUser openWith(String authorization) {
+        var entity = client.post().uri("/api/v1/sessions").header(HttpHeaders.AUTHORIZATION, authorization)
                 .retrieve().toEntity(SessionBody.class);
         SessionBody body = entity.getBody();
         String cookie = entity.getHeaders().getOrEmpty(HttpHeaders.SET_COOKIE).stream()
