@@ -54,21 +54,26 @@ class OidcSignInIT {
     void providerSignInBecomesThePlatformPerson() throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.ALWAYS).build();
         String console = "http://127.0.0.1:" + PORT;
-        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(console + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> login = browser.send(page(console + "/login").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.body()).contains("href=\"/oauth2/authorization/sso\"");
 
-        HttpResponse<String> providerForm = browser.send(HttpRequest.newBuilder(URI.create(console + "/oauth2/authorization/sso")).build(),
+        HttpResponse<String> providerForm = browser.send(page(console + "/oauth2/authorization/sso").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(providerForm.uri().toString()).startsWith(PROVIDER.issuer + "/login");
         Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(providerForm.body());
         assertThat(csrf.find()).isTrue();
         String form = "username=" + encode(DEVELOPER) + "&password=" + encode(PlatformApi.PASSWORD) + "&_csrf=" + encode(csrf.group(1));
-        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(providerForm.uri())
+        HttpResponse<String> signedIn = browser.send(page(providerForm.uri().toString())
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(signedIn.uri().toString()).as("back in the console, on a developer's first page").isEqualTo(console + "/keys");
         assertThat(signedIn.body()).contains(DEVELOPER).contains("id=\"create-key\"");
+    }
+
+    /** A request as a browser sends it: providers answer only those that accept HTML with a login page. */
+    private static HttpRequest.Builder page(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html,application/xhtml+xml");
     }
 
     private static String encode(String value) {

@@ -35,14 +35,15 @@ class OidcSessions {
 
     @Bean
     @Order(1)
-    SecurityFilterChain oidcSessions(HttpSecurity http, UserDetailsService people,
+    SecurityFilterChain idTokenSessions(HttpSecurity http, UserDetailsService people,
                                      @Value("${platform.tenant.oidc.issuer-uri}") String issuer,
                                      @Value("${platform.tenant.oidc.audience}") String audience,
                                      @Value("${platform.tenant.oidc.username-claim:preferred_username}") String claim) {
         http.securityMatcher(request -> "POST".equals(request.getMethod()) && "/api/v1/sessions".equals(request.getRequestURI())
                         && String.valueOf(request.getHeader("Authorization")).startsWith("Bearer "))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                .csrf(csrf -> csrf.disable())
+                // a bearer token cannot be forged by another site; the filter stays, to issue the session's CSRF token
+                .csrf(csrf -> csrf.ignoringRequestMatchers(request -> true))
                 .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.decoder(decoder(issuer, audience))
                         .jwtAuthenticationConverter(token -> person(people, token.getClaimAsString(claim)))));
         return http.build();

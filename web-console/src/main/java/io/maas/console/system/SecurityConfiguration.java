@@ -6,9 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
-import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -31,23 +29,28 @@ class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-    /** The only way in: tenant-service's people (no built-in user exists). */
+    /**
+     * Password sign-in: tenant-service's people. Being a bean, it is also why no built-in user
+     * exists; single sign-on adds its own provider beside it.
+     */
     @Bean
-    AuthenticationManager authenticationManager(TenantApi api) {
-        return new ProviderManager(provider(api));
+    AuthenticationProvider platformPeople(TenantApi api) {
+        return provider(api);
     }
 
     @Bean
-    SecurityFilterChain console(HttpSecurity http, TenantApi api, AuthenticationManager signIn,
-                                ObjectProvider<ClientRegistrationRepository> singleSignOn) {
+    SecurityFilterChain console(HttpSecurity http, TenantApi api, ObjectProvider<ClientRegistrationRepository> singleSignOn) {
         if (singleSignOn.getIfAvailable() != null) {
-            http.oauth2Login(login -> login.loginPage("/login").failureUrl("/login?error").successHandler(new SingleSignOn(api)));
+            http.oauth2Login(login -> login.loginPage("/login").successHandler(new SingleSignOn(api))
+                    .failureHandler((request, response, failure) -> {
+                        log.info("single sign-on failed: {}", failure.getMessage());
+                        response.sendRedirect(request.getContextPath() + "/login?error");
+                    }));
         }
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/health", "/health/**", "/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico")
                         .permitAll()
                         .anyRequest().authenticated())
-                .authenticationManager(signIn)
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", true))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
                         .addLogoutHandler((request, response, authentication) -> {
