@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Usage per day, read from the daily roll-up ({@code usage_daily}), never from the ledger: what the
- * console's charts show. Days are UTC days, both ends of a range inclusive; who may read what is
- * written on {@link UsageReports}.
+ * console's charts show. Days are UTC days, both ends of a range inclusive (without them: this UTC
+ * month); who may read what is written on {@link UsageReports}.
  */
 @RestController
 class UsageController {
@@ -23,7 +23,8 @@ class UsageController {
     }
 
     @GetMapping("/api/v1/tenants/{tenantId}/usage/daily")
-    List<UsageReports.Day> ofTenant(@PathVariable UUID tenantId, @RequestParam LocalDate from, @RequestParam LocalDate to) {
+    List<UsageReports.Day> ofTenant(@PathVariable UUID tenantId, @RequestParam(required = false) LocalDate from,
+                                    @RequestParam(required = false) LocalDate to) {
         return reports.ofTenant(tenantId, from, to);
     }
 

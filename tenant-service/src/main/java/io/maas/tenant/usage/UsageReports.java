@@ -8,7 +8,10 @@ import io.maas.tenant.system.Role;
 import io.maas.tenant.tenant.Tenants;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -48,15 +51,21 @@ class UsageReports {
 
     private final JdbcClient jdbc;
     private final Tenants tenants;
+    private final Clock clock;
 
-    UsageReports(JdbcClient jdbc, Tenants tenants) {
+    UsageReports(JdbcClient jdbc, Tenants tenants, Clock clock) {
         this.jdbc = jdbc;
         this.tenants = tenants;
+        this.clock = clock;
     }
 
+    /** {@code from} and {@code to} default to the first and last day of the current UTC month. */
     @Transactional(readOnly = true)
     List<Day> ofTenant(UUID tenantId, LocalDate from, LocalDate to) {
         tenants.visible(tenantId);
+        YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        from = from == null ? month.atDay(1) : from;
+        to = to == null ? month.atEndOfMonth() : to;
         requireRange(from, to);
         return jdbc.sql("""
                         SELECT day, model, tier, currency, requests, cache_hit_tokens, cache_miss_tokens, output_tokens, amount
