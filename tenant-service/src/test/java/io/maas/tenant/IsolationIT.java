@@ -47,6 +47,7 @@ class IsolationIT extends ServiceTest {
             new String[] {"POST", "/api/v1/tenants/{B}/grants", "{\"amount\":\"5\"}"},
             new String[] {"POST", "/api/v1/tenants/{B}/top-ups", "{\"amount\":\"5\"}"},
             new String[] {"GET", "/api/v1/tenants/{B}/credits", null},
+            new String[] {"GET", "/api/v1/tenants/{B}/usage/daily", null},
             new String[] {"GET", "/api/v1/tenants/{B}/balance", null},
             new String[] {"GET", "/api/v1/tenants/{B}/statements/2026-11", null},
             new String[] {"GET", "/api/v1/tenants/{B}/statements/2026-11.csv", null},

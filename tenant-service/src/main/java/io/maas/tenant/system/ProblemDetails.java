@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -58,6 +59,19 @@ class ProblemDetails extends ResponseEntityExceptionHandler {
             problem.setDetail("The request body is not valid JSON for this endpoint: " + rootMessage(ex));
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+    }
+
+    /** Failed validation names each field and what was wrong with it, in {@code errors}, so a form can show it beside the field. */
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        var errors = ex.getBindingResult().getFieldErrors().stream()
+                .map(error -> java.util.Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())))
+                .toList();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid request: " + String.join("; ",
+                errors.stream().map(error -> error.get("field") + " " + error.get("message")).toList()) + ".");
+        problem.setProperty("errors", errors);
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     static ProblemDetail problem(HttpStatus status, String detail) {

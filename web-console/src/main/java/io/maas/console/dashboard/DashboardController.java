@@ -1,0 +1,59 @@
+package io.maas.console.dashboard;
+
+import io.maas.console.system.TenantApi;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * The platform admin's day (UTC): requests, tokens and revenue per tier, the five tenants with most
+ * spend, and tenants by status. Deployments by state and engines by vendor join it with the
+ * private-deployments and routing APIs (planned).
+ */
+@Controller
+@RequestMapping("/dashboard")
+class DashboardController {
+
+    record TierTotal(String tier, String currency, long requests, long tokens, String amount, String amountRounded) {
+    }
+
+    record TenantSpend(UUID tenantId, String tenantName, String currency, long requests, long tokens, String amount, String amountRounded) {
+    }
+
+    record Summary(LocalDate day, List<TierTotal> tiers, List<TenantSpend> topTenants) {
+    }
+
+    record Tenant(UUID id, String name, String status) {
+    }
+
+    private static final ParameterizedTypeReference<List<Tenant>> TENANTS = new ParameterizedTypeReference<>() { };
+
+    private final TenantApi api;
+
+    DashboardController(TenantApi api) {
+        this.api = api;
+    }
+
+    @GetMapping
+    ModelAndView dashboard() {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Summary summary = api.get(Summary.class, "/api/v1/usage/summary?day={day}", today);
+        Map<String, Long> byStatus = api.get(TENANTS, "/api/v1/tenants").stream()
+                .collect(Collectors.groupingBy(Tenant::status, java.util.TreeMap::new, Collectors.counting()));
+        ModelAndView view = new ModelAndView("dashboard/dashboard");
+        view.addObject("summary", summary);
+        view.addObject("requests", summary.tiers().stream().mapToLong(TierTotal::requests).sum());
+        view.addObject("tokens", summary.tiers().stream().mapToLong(TierTotal::tokens).sum());
+        view.addObject("revenue", summary.tiers().stream().filter(t -> !"XXX".equals(t.currency())).toList());
+        view.addObject("tenantsByStatus", byStatus);
+        return view;
+    }
+}

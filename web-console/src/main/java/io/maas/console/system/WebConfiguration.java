@@ -1,0 +1,46 @@
+package io.maas.console.system;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.LocaleResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.i18n.CookieLocaleResolver;
+import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
+
+/**
+ * The viewer's language: {@code ?lang=en} or {@code ?lang=zh-CN} (the switch on every page) chooses
+ * it and a cookie keeps it; without one, the browser's {@code Accept-Language}. Messages are English
+ * where Chinese is not asked for.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration implements WebMvcConfigurer {
+
+    static final String LANGUAGE_PARAMETER = "lang";
+
+    private final PageAccess pageAccess;
+
+    WebConfiguration(PageAccess pageAccess) {
+        this.pageAccess = pageAccess;
+    }
+
+    @Bean
+    LocaleResolver localeResolver() {
+        var resolver = new CookieLocaleResolver("console-lang");
+        resolver.setCookieMaxAge(Duration.ofDays(365));
+        resolver.setDefaultLocaleFunction(request -> Locale.CHINESE.getLanguage().equals(request.getLocale().getLanguage())
+                ? Locale.SIMPLIFIED_CHINESE : Locale.ENGLISH);
+        return resolver;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        var language = new LocaleChangeInterceptor();
+        language.setParamName(LANGUAGE_PARAMETER);
+        language.setIgnoreInvalidLocale(true);
+        registry.addInterceptor(language);
+        registry.addInterceptor(pageAccess).excludePathPatterns("/webjars/**", "/css/**", "/js/**", "/error");
+    }
+}
