@@ -5,9 +5,8 @@ import io.maas.gateway.auth.CallerKey;
 import io.maas.pricing.StatementRounding;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,7 +54,8 @@ class BalanceController {
                 .param(caller.tenantId()).query(Billing.class).single();
         List<String> currencies = jdbc.sql("SELECT c FROM tenant_currencies(?) AS c ORDER BY c")
                 .param(caller.tenantId()).query(String.class).list();
-        Date today = Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        Date today = jdbc.sql("SELECT tenant_billing_day(?, ?)")
+                .params(caller.tenantId(), Timestamp.from(clock.instant())).query(Date.class).single();
         List<BalanceInfo> infos = new ArrayList<>();
         boolean available = false;
         for (String currency : currencies.isEmpty() ? List.of("CNY") : currencies) {

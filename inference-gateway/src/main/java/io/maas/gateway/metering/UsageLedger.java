@@ -4,8 +4,6 @@ import io.maas.pricing.Charge;
 import io.maas.pricing.TokenClass;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -51,7 +49,7 @@ final class UsageLedger {
         jdbc.sql("""
                         INSERT INTO usage_daily AS d (tenant_id, day, model, tier, currency, requests, cache_hit_tokens,
                             cache_miss_tokens, output_tokens, cache_hit_amount, cache_miss_amount, output_amount, amount)
-                        VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, tenant_billing_day(?, ?), ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (tenant_id, day, model, tier, currency) DO UPDATE SET
                             requests = d.requests + 1,
                             cache_hit_tokens = d.cache_hit_tokens + EXCLUDED.cache_hit_tokens,
@@ -61,7 +59,7 @@ final class UsageLedger {
                             cache_miss_amount = d.cache_miss_amount + EXCLUDED.cache_miss_amount,
                             output_amount = d.output_amount + EXCLUDED.output_amount,
                             amount = d.amount + EXCLUDED.amount""")
-                .params(record.tenantId(), LocalDate.ofInstant(record.completedAt(), ZoneOffset.UTC), record.model(), tier,
+                .params(record.tenantId(), record.tenantId(), occurredAt, record.model(), tier,
                         currency, hit, miss, out, hitAmount, missAmount, outAmount, amount)
                 .update();
     }
