@@ -80,7 +80,12 @@ class BillingIT extends ServiceTest {
     @Test
     void theStatementTotalIsTheExactSumOfTheLedgerRoundedOnlyAtTheEnd() {
         JsonNode statement = as(finance).get("/api/v1/tenants/" + tenant + "/statements/" + MONTH).json();
-        BigDecimal ledger = ledgerSum("2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
+        // The tenant bills in the platform's zone, Asia/Shanghai: October is Beijing's October.
+        BigDecimal ledger = ledgerSum("2026-09-30T16:00:00Z", "2026-10-31T16:00:00Z");
+
+        assertThat(statement.get("zone").asString()).isEqualTo("Asia/Shanghai");
+        assertThat(statement.get("from").asString()).isEqualTo("2026-09-30T16:00:00Z");
+        assertThat(statement.get("to").asString()).isEqualTo("2026-10-31T16:00:00Z");
 
         JsonNode total = statement.get("totals").get(0);
         assertThat(total.get("currency").asString()).isEqualTo("CNY");
@@ -114,6 +119,8 @@ class BillingIT extends ServiceTest {
         assertThat(new BigDecimal(exact)).isEqualByComparingTo(usage);
         assertThat(rounded).isEqualTo(json.get("totals").get(0).get("usage").asString());
         assertThat(tokens).isEqualTo(jsonTokens);
+        assertThat(csv.body()).startsWith("record,model,tier,token_class,currency,requests,tokens,amount,date,expires_on,zone\r\n");
+        assertThat(rows).allSatisfy(r -> assertThat(r[10]).isEqualTo("Asia/Shanghai"));
     }
 
     @Test
