@@ -141,3 +141,16 @@ BEGIN
                          WHERE g.expires_on IS NULL OR g.expires_on >= p_through), 0);
     topped_up := topped;
 END $$;
+
+-- The catalog model that a served name stands for when p_tenant calls it: the model of the
+-- deployment serving that name to the tenant (its own before a shared one, a live one before a
+-- deleted one, whose spooled requests may still settle); NULL when the name is no deployment's.
+-- A price book prices catalog models; a served name is priced as its catalog model unless the book
+-- names it itself (io.maas.pricing.PriceBook#pricedAs).
+CREATE FUNCTION served_model_catalog(p_tenant uuid, p_served text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT d.model FROM deployment d
+    WHERE d.served_model_name = p_served AND (d.tenant_id IS NULL OR d.tenant_id = p_tenant)
+    ORDER BY d.state = 'DELETED', d.tenant_id NULLS LAST, d.created_at DESC
+    LIMIT 1
+$$;
