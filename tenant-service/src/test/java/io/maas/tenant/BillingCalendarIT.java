@@ -124,7 +124,8 @@ class BillingCalendarIT extends ServiceTest {
     private UUID tenantWithKey(String prefix) {
         UUID tenant = tenant(prefix);
         admin().put("/api/v1/tenants/" + tenant + "/price-book", "{\"priceBook\":\"" + book + "\"}");
-        jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-cal', ?)")
+        // Revoked: the ledger does not need a live key, and a live one would make other tests' shared deployments unpriced for it.
+        jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, revoked_at) VALUES (?, ?, 'k', 'sk-cal', ?, now())")
                 .params(tenant, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
         return tenant;
     }

@@ -57,7 +57,8 @@ class BillingIT extends ServiceTest {
         admin().put("/api/v1/tenants/" + tenant + "/price-book", "{\"priceBook\":\"" + book + "\"}");
         admin().put("/api/v1/tenants/" + tenant + "/billing", "{\"billingMode\":\"PREPAID\"}");
         key = UUID.randomUUID();
-        jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-billing', ?)")
+        // Revoked: the ledger does not need a live key, and a live one would make other tests' shared deployments unpriced for it.
+        jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, revoked_at) VALUES (?, ?, 'k', 'sk-billing', ?, now())")
                 .params(key, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
         Random random = new Random(7);
         Instant start = Instant.parse("2026-10-01T00:00:00Z");
