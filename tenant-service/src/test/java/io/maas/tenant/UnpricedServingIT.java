@@ -9,20 +9,9 @@ import io.maas.gateway.metering.TenantPriceBooks;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.metering.UsageSpool;
-import io.maas.pricing.Currency;
-import io.maas.pricing.DecidingInstant;
-import io.maas.pricing.ModelPrices;
-import io.maas.pricing.PriceBook;
-import io.maas.pricing.PriceBookVersion;
-import io.maas.pricing.PricingJson;
-import io.maas.pricing.Tier;
-import io.maas.pricing.TierPricing;
-import io.maas.pricing.TierSchedule;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +46,7 @@ class UnpricedServingIT extends ServiceTest {
     @Test
     void aDeploymentWhoseServedNameItsTenantCannotBePricedForIsRefusedUntilABookPricesIt() {
         UUID tenant = tenant("acme");
-        String deepseekOnly = book("deepseek-only", Map.of("deepseek-flash", "1"));
+        String deepseekOnly = createBook("deepseek-only", Map.of("deepseek-flash", "1"));
         admin().put("/api/v1/tenants/" + tenant + "/price-book", "{\"priceBook\":\"" + deepseekOnly + "\"}");
         liveKey(tenant);
         String tenantName = admin().get("/api/v1/tenants/" + tenant).json().get("name").asString();
@@ -67,7 +56,7 @@ class UnpricedServingIT extends ServiceTest {
 
         var refused = admin().post("/api/v1/deployments", deployment);
         // An explicit zero price for the catalog model: free on purpose, in an audited book.
-        String demoFree = book("demo-free", Map.of("deepseek-flash", "1", "demo-moe", "0"));
+        String demoFree = createBook("demo-free", Map.of("deepseek-flash", "1", "demo-moe", "0"));
         admin().put("/api/v1/tenants/" + tenant + "/price-book", "{\"priceBook\":\"" + demoFree + "\"}");
         var accepted = admin().post("/api/v1/deployments", deployment);
         var backToUnpriced = admin().put("/api/v1/tenants/" + tenant + "/price-book", "{\"priceBook\":\"" + deepseekOnly + "\"}");
@@ -87,7 +76,7 @@ class UnpricedServingIT extends ServiceTest {
     void aServedNameIsQuotedAsItsCatalogModelUnlessTheBookNamesIt() {
         UUID tenant = tenant("quote");
         admin().put("/api/v1/tenants/" + tenant + "/price-book",
-                "{\"priceBook\":\"" + book("quote", Map.of("demo-moe", "2", "quote-special", "5")) + "\"}");
+                "{\"priceBook\":\"" + createBook("quote", Map.of("demo-moe", "2", "quote-special", "5")) + "\"}");
         liveKey(tenant);
         for (String served : List.of("quote-demo", "quote-special")) {
             assertThat(admin().post("/api/v1/deployments", """
@@ -138,21 +127,6 @@ class UnpricedServingIT extends ServiceTest {
     private static String quote(String model) {
         return "{\"model\":\"" + model + "\",\"at\":\"2026-11-30T02:00:00Z\",\"promptCacheHitTokens\":0,"
                 + "\"promptCacheMissTokens\":1000000,\"completionTokens\":0}";
-    }
-
-    /** A book named after {@code prefix} with one version pricing each model at its price per million tokens (every class). */
-    private String book(String prefix, Map<String, String> prices) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        var models = new java.util.TreeMap<String, ModelPrices>();
-        prices.forEach((model, price) -> models.put(model, new ModelPrices(new BigDecimal(price), new BigDecimal(price),
-                new BigDecimal(price), Currency.CNY)));
-        var schedule = new TierSchedule(ZoneOffset.UTC, "standard", null,
-                List.of(new Tier("standard", List.of(), TierPricing.multiplier(BigDecimal.ONE), Map.of())), null);
-        var book = PriceBook.of(name, DecidingInstant.COMPLETION,
-                new PriceBookVersion("v1", Instant.parse("2020-01-01T00:00:00Z"), models, schedule));
-        var created = admin().post("/api/v1/price-books", "{\"book\":" + PricingJson.write(book) + "}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return name;
     }
 
     private UUID liveKey(UUID tenant) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,11 @@ import tools.jackson.databind.JsonNode;
  * orphans; fit refusals and validation through the REST API; who may see what.
  */
 class DeploymentsIT extends ServiceTest {
+
+    @BeforeEach
+    void catalogPriced() {
+        everyCallerPays("demo-moe", "deepseek-r1");
+    }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
