@@ -120,6 +120,39 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
                 Decimals.normalize(amount), lines);
     }
 
+    /**
+     * {@link #charge} of a request for {@code servedName}, a private deployment's name for
+     * {@code catalogModel}: priced as the catalog model unless the version in force names the served
+     * name itself (a price for that name wins). {@code catalogModel} equal to {@code servedName} when
+     * the name is no deployment's.
+     */
+    public Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage) {
+        requireOrdered(start, completion);
+        Instant pricedAt = decidingInstant == DecidingInstant.START ? start : completion;
+        return charge(pricedAs(servedName, catalogModel, pricedAt), start, completion, usage);
+    }
+
+    /** The model whose prices apply at {@code at} to {@code servedName}, a name of {@code catalogModel}: see {@link #charge(String, String, Instant, Instant, TokenUsage)}. */
+    public String pricedAs(String servedName, String catalogModel, Instant at) {
+        return versionAt(at).models().containsKey(servedName) ? servedName : catalogModel;
+    }
+
+    /**
+     * Whether every version of this book in force at {@code from} or later prices {@code servedName},
+     * directly or as {@code catalogModel}: a request for it from then on cannot go unpriced by this book.
+     */
+    public boolean pricesFrom(Instant from, String servedName, String catalogModel) {
+        boolean inForce = false;
+        for (int i = versions.size() - 1; i >= 0 && !inForce; i--) {
+            PriceBookVersion version = versions.get(i);
+            inForce = !version.effectiveFrom().isAfter(from);
+            if (!version.models().containsKey(servedName) && !version.models().containsKey(catalogModel)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A quote for a request that starts and completes at {@code at}: exactly what {@link #charge} would charge. */
     public Charge quote(String model, Instant at, TokenUsage usage) {
         return charge(model, at, at, usage);

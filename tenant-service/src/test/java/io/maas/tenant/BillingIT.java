@@ -59,7 +59,8 @@ class BillingIT extends ServiceTest {
         admin().put("/api/v1/tenants/" + tenant + "/price-book", "{\"priceBook\":\"" + book + "\"}");
         admin().put("/api/v1/tenants/" + tenant + "/billing", "{\"billingMode\":\"PREPAID\"}");
         key = UUID.randomUUID();
-        jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-billing', ?)")
+        // Revoked: the ledger does not need a live key, and a live one would make other tests' shared deployments unpriced for it.
+        jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, revoked_at) VALUES (?, ?, 'k', 'sk-billing', ?, now())")
                 .params(key, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
         Random random = new Random(7);
         Instant start = Instant.parse("2026-10-01T00:00:00Z");
@@ -82,7 +83,12 @@ class BillingIT extends ServiceTest {
     @Test
     void theStatementTotalIsTheExactSumOfTheLedgerRoundedOnlyAtTheEnd() {
         JsonNode statement = as(finance).get("/api/v1/tenants/" + tenant + "/statements/" + MONTH).json();
-        BigDecimal ledger = ledgerSum("2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
+        // The tenant bills in the platform's zone, Asia/Shanghai: October is Beijing's October.
+        BigDecimal ledger = ledgerSum("2026-09-30T16:00:00Z", "2026-10-31T16:00:00Z");
+
+        assertThat(statement.get("zone").asString()).isEqualTo("Asia/Shanghai");
+        assertThat(statement.get("from").asString()).isEqualTo("2026-09-30T16:00:00Z");
+        assertThat(statement.get("to").asString()).isEqualTo("2026-10-31T16:00:00Z");
 
         JsonNode total = statement.get("totals").get(0);
         assertThat(total.get("currency").asString()).isEqualTo("CNY");
@@ -116,6 +122,8 @@ class BillingIT extends ServiceTest {
         assertThat(new BigDecimal(exact)).isEqualByComparingTo(usage);
         assertThat(rounded).isEqualTo(json.get("totals").get(0).get("usage").asString());
         assertThat(tokens).isEqualTo(jsonTokens);
+        assertThat(csv.body()).startsWith("record,model,tier,token_class,currency,requests,tokens,amount,date,expires_on,zone\r\n");
+        assertThat(rows).allSatisfy(r -> assertThat(r[10]).isEqualTo("Asia/Shanghai"));
     }
 
     @Test

@@ -32,6 +32,8 @@ class IsolationIT extends ServiceTest {
             new String[] {"POST", "/api/v1/tenants/{B}/activate", null},
             new String[] {"POST", "/api/v1/tenants/{B}/deactivate", null},
             new String[] {"PUT", "/api/v1/tenants/{B}/billing", "{\"billingMode\":\"PREPAID\"}"},
+            new String[] {"GET", "/api/v1/tenants/{B}/billing-zone", null},
+            new String[] {"PUT", "/api/v1/tenants/{B}/billing-zone", "{\"zone\":\"UTC\"}"},
             new String[] {"GET", "/api/v1/tenants/{B}/users", null},
             new String[] {"POST", "/api/v1/tenants/{B}/users/{USER}/disable", null},
             new String[] {"PUT", "/api/v1/tenants/{B}/users/{USER}/password", "{\"newPassword\":\"an-intruders-password\"}"},
@@ -84,13 +86,14 @@ class IsolationIT extends ServiceTest {
         }
         String adminOfB = user("TENANT_ADMIN", tenantB);
         userOfB = admin().get("/api/v1/tenants/" + tenantB + "/users").json().get(0).get("id").asString();
-        keyOfB = as(adminOfB).post("/api/v1/tenants/" + tenantB + "/api-keys", "{\"name\":\"b\"}").json().get("key").get("id").asString();
         bookOfB = "iso-book-" + UUID.randomUUID().toString().substring(0, 8);
         admin().post("/api/v1/price-books", "{\"template\":\"deepseek-2026\",\"name\":\"" + bookOfB + "\"}");
         admin().put("/api/v1/tenants/" + tenantB + "/price-book", "{\"priceBook\":\"" + bookOfB + "\"}");
         deploymentOfB = admin().post("/api/v1/deployments", "{\"name\":\"iso-b-" + UUID.randomUUID().toString().substring(0, 8)
                 + "\",\"tenantId\":\"" + tenantB + "\",\"model\":\"demo-moe\",\"runtime\":\"simulated\",\"replicas\":0}")
                 .json().get("id").asString();
+        // B's key last: its book does not price demo-moe, so a key (a caller) before would make the deployment unpriced for it.
+        keyOfB = as(adminOfB).post("/api/v1/tenants/" + tenantB + "/api-keys", "{\"name\":\"b\"}").json().get("key").get("id").asString();
     }
 
     static Stream<Arguments> rolesAndEndpoints() {

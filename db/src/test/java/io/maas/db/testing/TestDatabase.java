@@ -45,6 +45,11 @@ public final class TestDatabase {
         return instance;
     }
 
+    /** Another empty database, not migrated: for a test of a migration on the data of the schema before it. */
+    public static TestDatabase empty() {
+        return dockerEngineAnswers() ? container() : localServer();
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }

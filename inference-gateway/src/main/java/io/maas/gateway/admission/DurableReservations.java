@@ -8,7 +8,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * record is replayed from the usage spool after a database outage), so at every instant a settled
  * request is counted once, in the ledger or in its reservation, never in neither: the sum never
  * undercounts, hence never lets a limit be overrun as long as each request costs at most its worst case.
- * Windows are UTC days and months of the request's completion, as the roll-up counts them.
+ * Windows are the tenant's days and months (its billing zone, SQL {@code tenant_billing_day}), as the roll-up counts them.
  *
  * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
  * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
@@ -49,6 +49,14 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 @Component
 public class DurableReservations {
+
+    /** The tenant's calendar day at admission and the zone it is cut in ({@code tenant_billing_day}). */
+    private record Calendar(LocalDate today, String zone) {
+
+        String retryAfter(Instant now, LocalDate day) {
+            return Long.toString(Math.max(1, Duration.between(now, day.atStartOfDay(ZoneId.of(zone)).toInstant()).toSeconds() + 1));
+        }
+    }
 
     private final JdbcClient jdbc;
     private final TransactionOperations transactions;
@@ -86,14 +94,18 @@ public class DurableReservations {
     private void reserveInTurn(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
                                LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
         transactions.executeWithoutResult(status -> {
-            jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked")
-                    .param(tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits()).query(Integer.class).single();
-            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            Calendar calendar = jdbc.sql("""
+                            SELECT tenant_billing_day(?, ?) AS today, tenant_billing_zone(?, ?) AS zone
+                            FROM (SELECT pg_advisory_xact_lock(?)) AS locked""")
+                    .params(tenantId, Timestamp.from(now), tenantId, Timestamp.from(now),
+                            tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits())
+                    .query(Calendar.class).single();
+            LocalDate today = calendar.today();
             LocalDate month = today.withDayOfMonth(1);
             for (LimitPolicy policy : policies) {
-                checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), worst, now);
-                checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), worst, now);
-                checkSpend(policy, month, worst, now);
+                checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), calendar, worst, now);
+                checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), calendar, worst, now);
+                checkSpend(policy, month, calendar, worst, now);
             }
             if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
                 checkBalance(tenantId, billing, worst, today, now);
@@ -126,7 +138,8 @@ public class DurableReservations {
         jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
     }
 
-    private void checkTokens(LimitPolicy policy, Long limit, String period, LocalDate from, LocalDate until, WorstCase worst, Instant now) {
+    private void checkTokens(LimitPolicy policy, Long limit, String period, LocalDate from, LocalDate until, Calendar calendar,
+                             WorstCase worst, Instant now) {
         if (limit == null) {
             return;
         }
@@ -134,13 +147,13 @@ public class DurableReservations {
         if (used + worst.tokens() > limit) {
             throw new ApiException(ApiError.INSUFFICIENT_QUOTA, "The " + period + " token budget of your " + policy.describe()
                     + " is used up: " + used + " of " + limit + " tokens are used or reserved this " + (period.equals("daily") ? "day" : "month")
-                    + " (UTC) and this request may need up to " + worst.tokens() + " (prompt upper bound + max_tokens). Lower max_tokens,"
-                    + " or retry after " + until + "T00:00:00Z.")
-                    .withHeader("Retry-After", secondsUntil(now, until));
+                    + " (" + calendar.zone() + ") and this request may need up to " + worst.tokens() + " (prompt upper bound + max_tokens)."
+                    + " Lower max_tokens, or retry after " + until + " 00:00 " + calendar.zone() + ".")
+                    .withHeader("Retry-After", calendar.retryAfter(now, until));
         }
     }
 
-    private void checkSpend(LimitPolicy policy, LocalDate month, WorstCase worst, Instant now) {
+    private void checkSpend(LimitPolicy policy, LocalDate month, Calendar calendar, WorstCase worst, Instant now) {
         if (policy.monthlySpendLimit() == null || !policy.monthlySpendCurrency().equals(worst.currency())) {
             return;
         }
@@ -150,9 +163,10 @@ public class DurableReservations {
             LocalDate next = month.plusMonths(1);
             throw new ApiException(ApiError.INSUFFICIENT_QUOTA, "The monthly spend limit of your " + policy.describe() + " ("
                     + currency + " " + plain(policy.monthlySpendLimit()) + ") is reached: " + currency + " " + plain(spent)
-                    + " is spent or reserved this month (UTC) and this request may cost up to " + currency + " " + plain(worst.amount())
-                    + ". Lower max_tokens, ask your administrator to raise the limit, or retry after " + next + "T00:00:00Z.")
-                    .withHeader("Retry-After", secondsUntil(now, next));
+                    + " is spent or reserved this month (" + calendar.zone() + ") and this request may cost up to " + currency + " "
+                    + plain(worst.amount()) + ". Lower max_tokens, ask your administrator to raise the limit, or retry after " + next
+                    + " 00:00 " + calendar.zone() + ".")
+                    .withHeader("Retry-After", calendar.retryAfter(now, next));
         }
     }
 
@@ -202,8 +216,9 @@ public class DurableReservations {
             sql.append("usage_daily WHERE tenant_id = ? AND day >= ?");
             params.add(Date.valueOf(from));
         } else {
-            sql.append("usage_ledger WHERE tenant_id = ? AND occurred_at >= ? AND api_key_id = ?");
-            params.add(Timestamp.from(from.atStartOfDay(ZoneOffset.UTC).toInstant()));
+            sql.append("usage_ledger WHERE tenant_id = ? AND occurred_at >= tenant_day_start(?, ?) AND api_key_id = ?");
+            params.add(policy.tenantId());
+            params.add(Date.valueOf(from));
             params.add(policy.keyId());
         }
         narrow(policy, currency, sql, params);
@@ -232,10 +247,6 @@ public class DurableReservations {
             sql.append(" AND currency = ?");
             params.add(currency);
         }
-    }
-
-    private static String secondsUntil(Instant now, LocalDate day) {
-        return Long.toString(Math.max(1, Duration.between(now, day.atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds() + 1));
     }
 
     private static String plain(BigDecimal amount) {

@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every request carries a valid API key, or ends here with 401, except the health probes. The rule is
+ * Every request carries a valid API key, or ends here with 401, except the health probes and the
+ * Prometheus scrape ({@code /metrics}: counts only, no tenant unless the operator turns its label on;
+ * keep it off the public listener with the ingress or the network policy). The rule is
  * deny by default and decided on the path as the servlet container resolved it, so no spelling of a
  * path ({@code /v1;x/models}, {@code //v1/models}) reaches a controller without a key; path parameters
  * ({@code ;}) are refused outright with 400, as no API of the gateway has any.
@@ -38,7 +40,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (path.equals("/health") || path.startsWith("/health/")) {
+        if (path.equals("/health") || path.startsWith("/health/") || path.equals("/metrics")) {
             chain.doFilter(request, response);
             return;
         }

@@ -6,9 +6,8 @@ import io.maas.gateway.auth.CallerKey;
 import io.maas.pricing.StatementRounding;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,7 +54,8 @@ class BalanceController {
         Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
                 .param(caller.tenantId())
                 .query((rs, row) -> new Billing(BillingMode.valueOf(rs.getString(1)), rs.getBigDecimal(2))).single();
-        Date today = Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        Date today = jdbc.sql("SELECT tenant_billing_day(?, ?)")
+                .params(caller.tenantId(), Timestamp.from(clock.instant())).query(Date.class).single();
         List<Amounts> balances = jdbc.sql("SELECT currency, granted, topped_up FROM tenant_balances(?, ?)")
                 .params(caller.tenantId(), today).query(Amounts.class).list();
         List<BalanceInfo> infos = new ArrayList<>();

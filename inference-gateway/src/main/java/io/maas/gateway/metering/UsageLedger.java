@@ -10,9 +10,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Writes one priced ledger entry and adds it to the tenant's daily roll-up (and, for a request a
- * deployment served, to the deployment's: revenue beside cost), in the caller's transaction. Amounts are the pricing library's exact amounts, stored unrounded; the roll-up day
- * is the UTC date of the request's completion, the same instant that places the entry in its
- * monthly partition.
+ * deployment served, to the deployment's: revenue beside cost), in the caller's transaction. Amounts
+ * are the pricing library's exact amounts, stored unrounded. The tenant's roll-up day is the day of
+ * the request's completion in the tenant's billing zone ({@code tenant_billing_day}); the deployment's
+ * is the UTC day, as economics is a platform-wide view.
  */
 final class UsageLedger {
 
@@ -48,7 +49,7 @@ final class UsageLedger {
                         charge == null ? occurredAt : Timestamp.from(charge.pricedAt()), currency, hit, miss, out,
                         hitAmount, missAmount, outAmount, amount, record.placement().deploymentId())
                 .update();
-        LocalDate day = LocalDate.ofInstant(record.completedAt(), ZoneOffset.UTC);
+        LocalDate utcDay = LocalDate.ofInstant(record.completedAt(), ZoneOffset.UTC);
         if (record.placement().deploymentId() != null) {
             jdbc.sql("""
                             INSERT INTO deployment_daily AS d (deployment_id, day, tier, currency, requests, cache_hit_tokens,
@@ -60,13 +61,13 @@ final class UsageLedger {
                                 cache_miss_tokens = d.cache_miss_tokens + EXCLUDED.cache_miss_tokens,
                                 output_tokens = d.output_tokens + EXCLUDED.output_tokens,
                                 amount = d.amount + EXCLUDED.amount""")
-                    .params(record.placement().deploymentId(), day, tier, currency, hit, miss, out, amount)
+                    .params(record.placement().deploymentId(), utcDay, tier, currency, hit, miss, out, amount)
                     .update();
         }
         jdbc.sql("""
                         INSERT INTO usage_daily AS d (tenant_id, day, model, tier, currency, requests, cache_hit_tokens,
                             cache_miss_tokens, output_tokens, cache_hit_amount, cache_miss_amount, output_amount, amount)
-                        VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, tenant_billing_day(?, ?), ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (tenant_id, day, model, tier, currency) DO UPDATE SET
                             requests = d.requests + 1,
                             cache_hit_tokens = d.cache_hit_tokens + EXCLUDED.cache_hit_tokens,
@@ -76,7 +77,7 @@ final class UsageLedger {
                             cache_miss_amount = d.cache_miss_amount + EXCLUDED.cache_miss_amount,
                             output_amount = d.output_amount + EXCLUDED.output_amount,
                             amount = d.amount + EXCLUDED.amount""")
-                .params(record.tenantId(), day, record.model(), tier,
+                .params(record.tenantId(), record.tenantId(), occurredAt, record.model(), tier,
                         currency, hit, miss, out, hitAmount, missAmount, outAmount, amount)
                 .update();
     }

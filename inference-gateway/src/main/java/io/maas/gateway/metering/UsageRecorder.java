@@ -6,6 +6,7 @@ import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
@@ -33,7 +34,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
  * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
  * by default). A request the platform has no price for (no book, or the book does not price the
- * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, and logged.
+ * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and
+ * counted ({@value #UNPRICED_METRIC}, by model). A private deployment's served name is priced as its
+ * catalog model (SQL {@code served_model_catalog}) unless the book names the served name itself.
  *
  * <p>When PostgreSQL cannot take a record, it goes to the {@link UsageSpool} (forced to disk) and is
  * written, priced as it would have been, by a replay every {@value #REPLAY_SECONDS} seconds once
@@ -42,6 +45,9 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 @Component
 public class UsageRecorder {
+
+    /** Requests recorded without a price, by model: to be priced and billed afterwards (GET /api/v1/finance/unpriced). */
+    public static final String UNPRICED_METRIC = "maas.usage.unpriced";
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     static final int REPLAY_SECONDS = 10;
@@ -134,7 +140,11 @@ public class UsageRecorder {
             if (!insertRecord(record)) {
                 return false;
             }
-            ledger.write(record, price(record).orElse(null));
+            Charge charge = price(record).orElse(null);
+            if (charge == null) {
+                Metrics.counter(UNPRICED_METRIC, "model", record.model()).increment();
+            }
+            ledger.write(record, charge);
             reservations.end(record.requestId()); // spend counted once: in the ledger from now on, no longer held
             journal.close(record.requestId());
             return true;
@@ -169,7 +179,9 @@ public class UsageRecorder {
         Usage usage = record.usage();
         var tokens = new TokenUsage(usage.cacheHitTokens(), usage.cacheMissTokens(), usage.completionTokens());
         try {
-            return Optional.of(book.get().charge(record.model(), record.startedAt(), record.completedAt(), tokens));
+            String catalogModel = jdbc.sql("SELECT COALESCE(served_model_catalog(?, ?), ?)")
+                    .params(record.tenantId(), record.model(), record.model()).query(String.class).single();
+            return Optional.of(book.get().charge(record.model(), catalogModel, record.startedAt(), record.completedAt(), tokens));
         } catch (IllegalArgumentException e) {
             log.warn("request={} model={} not priced by book '{}': {}; recorded unpriced",
                     record.requestId(), record.model(), book.get().name(), e.getMessage());

@@ -26,7 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Balances, credits and statements. Writes ({@code grants}, {@code top-ups}): {@code PLATFORM_ADMIN},
  * {@code FINANCE}. Reads: those two and the tenant's {@code TENANT_ADMIN} and {@code TENANT_FINANCE}
  * (another tenant: 404). {@code /api/v1/statements/{month}}: every tenant, {@code PLATFORM_ADMIN} and
- * {@code FINANCE}. Months are {@code yyyy-MM}, UTC.
+ * {@code FINANCE}. Months are {@code yyyy-MM}, each tenant's own month (its billing zone).
  */
 @RestController
 class BillingController {

@@ -12,7 +12,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +21,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Grants and top-ups: append-only credits to a tenant's balance, and the balance itself. A grant
- * may expire: it is spendable through the end of its {@code expiresOn} day (UTC) and what is left
+ * may expire: it is spendable through the end of its {@code expiresOn} day (the tenant's calendar day) and what is left
  * of it then is forfeited. Charges are paid from grants first (the one expiring first first), then
  * from topped-up money. The rule is the schema's {@code tenant_balance} function, the same one the
  * gateway's {@code GET /user/balance} uses. Nothing here is updated or deleted: a mistake is
@@ -68,8 +68,12 @@ class Credits {
             throw ApiException.badRequest("A top-up does not expire; leave expiresOn out (only grants expire).");
         }
         Instant now = clock.instant();
-        if (expiresOn != null && expiresOn.isBefore(LocalDate.ofInstant(now, ZoneOffset.UTC))) {
-            throw ApiException.badRequest("expiresOn " + expiresOn + " is in the past; a grant is spendable through the end of that day (UTC).");
+        if (expiresOn != null) {
+            String zone = jdbc.sql("SELECT tenant_billing_zone(?, ?)").params(tenantId, Timestamp.from(now)).query(String.class).single();
+            if (expiresOn.isBefore(LocalDate.ofInstant(now, ZoneId.of(zone)))) {
+                throw ApiException.badRequest("expiresOn " + expiresOn + " is in the past; a grant is spendable through the end of that"
+                        + " day in the tenant's billing zone (" + zone + ").");
+            }
         }
         var credit = new Credit(UUID.randomUUID(), kind, currency, amount.toPlainString(), expiresOn, note, caller.username(), now);
         jdbc.sql("""
@@ -99,7 +103,7 @@ class Credits {
     @Transactional(readOnly = true)
     List<BalanceLine> balance(UUID tenantId) {
         requireReader(tenantId);
-        Date today = Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        Date today = jdbc.sql("SELECT tenant_billing_day(?, ?)").params(tenantId, Timestamp.from(clock.instant())).query(Date.class).single();
         return jdbc.sql("SELECT currency, granted, topped_up FROM tenant_balances(?, ?)")
                 .params(tenantId, today).query(BalanceLine.class).list();
     }

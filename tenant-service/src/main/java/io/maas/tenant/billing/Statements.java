@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Monthly statements, built from the daily roll-up of the usage ledger (never from raw ledger
- * entries) plus the month's credits. Months are UTC calendar months, the same boundaries as the
- * ledger's partitions and the roll-up's days.
+ * entries) plus the month's credits. Months are the tenant's calendar months (its billing zone,
+ * {@link io.maas.tenant.tenant.BillingZones}), the same days as the roll-up's; the platform-wide view
+ * sums each tenant's own month.
  */
 @Service
 class Statements {
@@ -35,6 +35,10 @@ class Statements {
 
     private record Group(String model, String tier, String currency, long requests, long hitTokens, long missTokens,
                          long outTokens, BigDecimal hitAmount, BigDecimal missAmount, BigDecimal outAmount) {
+    }
+
+    /** A tenant's month: its first instant, the first instant of the next, and the zone it is cut in. */
+    private record Period(Instant from, Instant to, String zone) {
     }
 
     private final JdbcClient jdbc;
@@ -60,9 +64,13 @@ class Statements {
                 .query((rs, n) -> new Group(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                         rs.getLong(6), rs.getLong(7), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10)))
                 .list();
-        Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-        Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-        List<Credits.Credit> monthCredits = credits.list(tenantId, from, to);
+        Period period = jdbc.sql("""
+                        SELECT s.starts AS "from", e.ends AS "to", tenant_billing_zone(?, e.ends - interval '1 microsecond') AS zone
+                        FROM tenant_day_start(?, ?) AS s(starts), tenant_day_start(?, ?) AS e(ends)""")
+                .params(tenantId, tenantId, Date.valueOf(month.atDay(1)), tenantId, Date.valueOf(month.plusMonths(1).atDay(1)))
+                .query((rs, n) -> new Period(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant(), rs.getString(3)))
+                .single();
+        List<Credits.Credit> monthCredits = credits.list(tenantId, period.from(), period.to());
 
         List<Statement.Line> lines = new ArrayList<>();
         Map<String, BigDecimal[]> sums = new TreeMap<>(); // currency → usage, grants, top-ups
@@ -83,7 +91,8 @@ class Statements {
                         StatementRounding.round(e.getValue()[0]).toPlainString(),
                         StatementRounding.round(e.getValue()[1]).toPlainString(), StatementRounding.round(e.getValue()[2]).toPlainString()))
                 .toList();
-        return new Statement(tenantId, tenant.name(), month, from, to, lines, monthCredits, totals, ROUNDING);
+        return new Statement(tenantId, tenant.name(), month, period.zone(), period.from(), period.to(), lines, monthCredits, totals,
+                ROUNDING);
     }
 
     /** Every tenant's usage totals of {@code month}: {@code PLATFORM_ADMIN} and {@code FINANCE}. */

@@ -1,6 +1,7 @@
 package io.maas.tenant.deployment;
 
 import io.maas.tenant.audit.AuditLog;
+import io.maas.tenant.pricing.PriceCoverage;
 import io.maas.tenant.system.ApiException;
 import io.maas.tenant.system.Caller;
 import io.maas.tenant.system.CurrentCaller;
@@ -32,9 +33,10 @@ class Deployments {
     private final JsonMapper json;
     private final DeploymentProperties properties;
     private final Reconciler reconciler;
+    private final PriceCoverage coverage;
 
     Deployments(DeploymentRows rows, Planner planner, Tenants tenants, AuditLog audit, JsonMapper json, DeploymentProperties properties,
-            Reconciler reconciler) {
+            Reconciler reconciler, PriceCoverage coverage) {
         this.rows = rows;
         this.planner = planner;
         this.tenants = tenants;
@@ -42,6 +44,7 @@ class Deployments {
         this.json = json;
         this.properties = properties;
         this.reconciler = reconciler;
+        this.coverage = coverage;
     }
 
     @Transactional
@@ -52,6 +55,7 @@ class Deployments {
         }
         caller.require(Role.PLATFORM_ADMIN);
         Plan plan = planner.plan(request);
+        coverage.requirePriced(new PriceCoverage.Served(plan.servedModelName(), plan.model(), plan.tenantId()));
         if (rows.nameInUse(plan.name())) {
             throw ApiException.conflict("A deployment named '" + plan.name() + "' exists; choose another name or delete it first.")
                     .with("field", "name");

@@ -17,9 +17,9 @@ import java.util.Optional;
  * @param requestsPerMinute     requests admitted per calendar minute (UTC)
  * @param tokensPerMinute       prompt + completion tokens per calendar minute, the worst case reserved at admission
  * @param maxConcurrentRequests requests in flight at once
- * @param dailyTokens           prompt + completion tokens per UTC day
- * @param monthlyTokens         prompt + completion tokens per UTC month
- * @param monthlySpendLimit     the most that may be spent per UTC month, in one currency
+ * @param dailyTokens           prompt + completion tokens per day of the tenant (its billing zone)
+ * @param monthlyTokens         prompt + completion tokens per month of the tenant (its billing zone)
+ * @param monthlySpendLimit     the most that may be spent per month of the tenant (its billing zone), in one currency
  */
 public record LimitsBody(
         @PositiveOrZero Long requestsPerMinute,

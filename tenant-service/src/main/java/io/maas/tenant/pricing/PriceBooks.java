@@ -40,13 +40,16 @@ class PriceBooks {
     private final Tenants tenants;
     private final AuditLog audit;
     private final Clock clock;
+    private final PriceCoverage coverage;
 
-    PriceBooks(PriceBookRepository books, PriceBookVersionRepository versions, Tenants tenants, AuditLog audit, Clock clock) {
+    PriceBooks(PriceBookRepository books, PriceBookVersionRepository versions, Tenants tenants, AuditLog audit, Clock clock,
+               PriceCoverage coverage) {
         this.books = books;
         this.versions = versions;
         this.tenants = tenants;
         this.audit = audit;
         this.clock = clock;
+        this.coverage = coverage;
     }
 
     /** Stores {@code book}; from a template, {@code book} is {@link PriceBookTemplates#load} renamed as asked. */
@@ -74,6 +77,7 @@ class PriceBooks {
         PriceBookRow row = books.lockByName(name).orElseThrow(() -> ApiException.notFound("price book", name));
         PriceBook current = assemble(row);
         PriceBook next = current.withVersion(version, clock.instant());
+        coverage.requireLiveDeploymentsPriced(row.id(), next);
         versions.save(new PriceBookVersionRow(row.id(), next.versions().size(), version.version(), version.effectiveFrom(),
                 PricingJson.write(version), clock.instant()));
         audit.record("price-book.add-version", null, "price-book/" + name,
@@ -86,6 +90,7 @@ class PriceBooks {
     void makePlatformDefault(String name) {
         CurrentCaller.get().require(Role.PLATFORM_ADMIN);
         PriceBookRow row = books.findByName(name).orElseThrow(() -> ApiException.notFound("price book", name));
+        coverage.requireLiveDeploymentsPricedBy(row.id(), null);
         var previous = books.findByPlatformDefaultTrue();
         previous.ifPresent(p -> {
             p.platformDefault(false);
@@ -102,6 +107,7 @@ class PriceBooks {
         caller.requireTenant(tenantId);
         caller.require(Role.PLATFORM_ADMIN);
         UUID bookId = name == null ? null : books.findByName(name).orElseThrow(() -> ApiException.notFound("price book", name)).id();
+        coverage.requireLiveDeploymentsPricedBy(bookId == null ? defaultBookId() : bookId, tenantId);
         return tenants.assignPriceBook(tenantId, bookId);
     }
 
@@ -156,9 +162,6 @@ class PriceBooks {
     }
 
     private PriceBook assemble(PriceBookRow row) {
-        List<PriceBookVersion> all = versions.findByBookIdOrderBySeq(row.id()).stream()
-                .map(v -> PricingJson.mapper().readValue(v.document(), PriceBookVersion.class))
-                .toList();
-        return new PriceBook(row.name(), row.decidingInstant(), all);
+        return coverage.load(row.id(), row.name(), row.decidingInstant());
     }
 }

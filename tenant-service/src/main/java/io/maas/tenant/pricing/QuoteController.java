@@ -6,12 +6,14 @@ import io.maas.pricing.PriceBook;
 import io.maas.pricing.PriceBookVersion;
 import io.maas.pricing.TokenUsage;
 import io.maas.tenant.system.ApiException;
+import io.maas.tenant.system.CurrentCaller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import java.util.List;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -49,9 +51,11 @@ class QuoteController {
     }
 
     private final PriceBooks books;
+    private final JdbcClient jdbc;
 
-    QuoteController(PriceBooks books) {
+    QuoteController(PriceBooks books, JdbcClient jdbc) {
         this.books = books;
+        this.jdbc = jdbc;
     }
 
     @PostMapping("/api/v1/pricing/quote")
@@ -61,13 +65,18 @@ class QuoteController {
             throw ApiException.badRequest("Price book '" + book.name() + "' has no version in force at " + request.at()
                     + "; its first version applies from " + book.versions().getFirst().effectiveFrom() + ".");
         }
+        // A deployment's served name is quoted as its catalog model unless the book names it (as at settlement).
+        String catalogModel = jdbc.sql("SELECT COALESCE(served_model_catalog(?, ?), ?)")
+                .params(CurrentCaller.get().tenantId(), request.model(), request.model()).query(String.class).single();
         PriceBookVersion version = book.versionAt(request.at());
-        if (!version.models().containsKey(request.model())) {
+        if (!version.models().containsKey(request.model()) && !version.models().containsKey(catalogModel)) {
             throw new ApiException(HttpStatus.NOT_FOUND, "Price book '" + book.name() + "' version '" + version.version()
-                    + "' has no price for model '" + request.model() + "'; it prices " + version.models().keySet() + ".");
+                    + "' has no price for model '" + request.model() + "'"
+                    + (catalogModel.equals(request.model()) ? "" : " nor its catalog model '" + catalogModel + "'")
+                    + "; it prices " + version.models().keySet() + ".");
         }
         var usage = new TokenUsage(request.promptCacheHitTokens(), request.promptCacheMissTokens(), request.completionTokens());
-        return Quote.of(book.quote(request.model(), request.at(), usage));
+        return Quote.of(book.charge(request.model(), catalogModel, request.at(), request.at(), usage));
     }
 
     private static Line line(ChargeLine line) {

@@ -20,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/tenants}. Create and change status: {@code PLATFORM_ADMIN}; billing mode and
- * credit limit: {@code PLATFORM_ADMIN}, {@code FINANCE}; read: platform roles every tenant, tenant
+ * credit limit, billing zone ({@link BillingZones}): {@code PLATFORM_ADMIN}, {@code FINANCE}; read: platform roles every tenant, tenant
  * roles their own (another tenant is a 404).
  */
 @RestController
@@ -36,10 +36,15 @@ class TenantController {
     record Billing(@NotNull BillingMode billingMode, @DecimalMin("0") BigDecimal creditLimit) {
     }
 
-    private final Tenants tenants;
+    record Zone(@NotBlank String zone) {
+    }
 
-    TenantController(Tenants tenants) {
+    private final Tenants tenants;
+    private final BillingZones zones;
+
+    TenantController(Tenants tenants, BillingZones zones) {
         this.tenants = tenants;
+        this.zones = zones;
     }
 
     @PostMapping
@@ -76,5 +81,15 @@ class TenantController {
     @PutMapping("/{tenantId}/billing")
     TenantView billing(@PathVariable UUID tenantId, @Valid @RequestBody Billing request) {
         return tenants.changeBilling(tenantId, request.billingMode(), request.creditLimit());
+    }
+
+    @GetMapping("/{tenantId}/billing-zone")
+    BillingZones.BillingZone billingZone(@PathVariable UUID tenantId) {
+        return zones.of(tenantId);
+    }
+
+    @PutMapping("/{tenantId}/billing-zone")
+    BillingZones.BillingZone billingZone(@PathVariable UUID tenantId, @Valid @RequestBody Zone request) {
+        return zones.change(tenantId, request.zone());
     }
 }

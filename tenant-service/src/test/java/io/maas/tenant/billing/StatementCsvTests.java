@@ -16,7 +16,7 @@ class StatementCsvTests {
         List<String> models = List.of("=HYPERLINK(\"http://evil\";\"x\")", "+1+cmd", "-2-cmd", "@SUM(A1:A9)", "\tcmd", "\rcmd", "plain-model");
         List<Statement.Line> lines = models.stream()
                 .map(model -> new Statement.Line(model, "peak", "output", "CNY", 1, 10, "-1.5")).toList();
-        var statement = new Statement(UUID.randomUUID(), "t", YearMonth.of(2026, 11), Instant.EPOCH, Instant.EPOCH, lines, List.of(),
+        var statement = new Statement(UUID.randomUUID(), "t", YearMonth.of(2026, 11), "Asia/Shanghai", Instant.EPOCH, Instant.EPOCH, lines, List.of(),
                 List.of(new Statement.Total("CNY", "-10.5", "-10.50", "0", "0")), "HALF_EVEN");
 
         List<String> rows = List.of(StatementCsv.write(statement).split("\r\n(?=[a-z])"));

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,6 +34,11 @@ class DeploymentsIT extends ServiceTest {
     @DynamicPropertySource
     static void engineSecret(DynamicPropertyRegistry registry) {
         registry.add("platform.deployments.local.engine-secret", () -> ENGINE_SECRET);
+    }
+
+    @BeforeEach
+    void catalogPriced() {
+        everyCallerPays("demo-moe", "deepseek-r1");
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

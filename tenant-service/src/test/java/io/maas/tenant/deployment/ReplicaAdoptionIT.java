@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,6 +26,11 @@ import tools.jackson.databind.JsonNode;
  * shared test context's reconciler steps aside meanwhile (one reconciler per database holds the lock).
  */
 class ReplicaAdoptionIT extends ServiceTest {
+
+    @BeforeEach
+    void catalogPriced() {
+        everyCallerPays("demo-moe", "deepseek-r1");
+    }
 
     @Autowired
     Reconciler sharedReconciler;
