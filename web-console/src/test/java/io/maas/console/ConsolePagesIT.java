@@ -7,7 +7,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import io.maas.console.system.Page;
-import io.maas.console.system.Role;
+import io.maas.api.tenant.Role;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;

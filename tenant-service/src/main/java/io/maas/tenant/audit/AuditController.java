@@ -1,7 +1,7 @@
 package io.maas.tenant.audit;
 
 import io.maas.tenant.system.CurrentCaller;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package io.maas.tenant.billing;
 
 import io.maas.pricing.StatementRounding;
 import io.maas.tenant.system.CurrentCaller;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import io.maas.tenant.tenant.TenantView;
 import io.maas.tenant.tenant.Tenants;
 import java.math.BigDecimal;

@@ -2,7 +2,7 @@ package io.maas.tenant.billing;
 
 import io.maas.tenant.system.ApiException;
 import io.maas.tenant.system.CurrentCaller;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import java.sql.Date;
 import java.time.DateTimeException;
 import java.time.YearMonth;

@@ -5,7 +5,7 @@ import io.maas.tenant.pricing.PriceCoverage;
 import io.maas.tenant.system.ApiException;
 import io.maas.tenant.system.Caller;
 import io.maas.tenant.system.CurrentCaller;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import io.maas.tenant.tenant.Tenants;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.maas.tenant.economics;
 
 import io.maas.tenant.system.ApiException;
 import io.maas.tenant.system.CurrentCaller;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,5 +1,6 @@
 package io.maas.tenant.system;
 
+import io.maas.api.tenant.Role;
 import java.util.Arrays;
 import java.util.UUID;
 

@@ -4,7 +4,7 @@ import io.maas.pricing.StatementRounding;
 import io.maas.tenant.system.ApiException;
 import io.maas.tenant.system.Caller;
 import io.maas.tenant.system.CurrentCaller;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import io.maas.tenant.tenant.Tenants;
 import java.math.BigDecimal;
 import java.sql.Date;

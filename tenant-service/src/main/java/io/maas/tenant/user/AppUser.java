@@ -1,6 +1,6 @@
 package io.maas.tenant.user;
 
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -2,7 +2,7 @@ package io.maas.tenant.user;
 
 import io.maas.api.keys.ApiKeySecret;
 import io.maas.tenant.audit.AuditLog;
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.maas.tenant.user;
 
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -1,6 +1,6 @@
 package io.maas.tenant.user;
 
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;

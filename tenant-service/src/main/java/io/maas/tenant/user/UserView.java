@@ -1,6 +1,6 @@
 package io.maas.tenant.user;
 
-import io.maas.tenant.system.Role;
+import io.maas.api.tenant.Role;
 import java.time.Instant;
 import java.util.UUID;
 

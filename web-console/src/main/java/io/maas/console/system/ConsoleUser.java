@@ -1,5 +1,6 @@
 package io.maas.console.system;
 
+import io.maas.api.tenant.Role;
 import java.util.UUID;
 
 /**

@@ -1,5 +1,6 @@
 package io.maas.console.system;
 
+import io.maas.api.tenant.Role;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

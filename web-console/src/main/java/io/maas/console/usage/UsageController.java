@@ -3,7 +3,7 @@ package io.maas.console.usage;
 import io.maas.console.system.ChartData;
 import io.maas.console.system.ConsoleUser;
 import io.maas.console.system.Formats;
-import io.maas.console.system.Role;
+import io.maas.api.tenant.Role;
 import io.maas.console.system.TenantApi;
 import java.math.BigDecimal;
 import java.time.LocalDate;

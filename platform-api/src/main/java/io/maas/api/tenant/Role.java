@@ -1,4 +1,4 @@
-package io.maas.tenant.system;
+package io.maas.api.tenant;
 
 /**
  * Who may see and do what.
