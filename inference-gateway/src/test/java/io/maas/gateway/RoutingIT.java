@@ -130,8 +130,10 @@ class RoutingIT {
         UUID deployment = deployment("routed", tenant.id);
         replica(deployment, 0, "READY", URI.create("http://127.0.0.1:1"));
         UUID live = replica(deployment, 1, "READY", e1.uri());
-        awaitWithin(Duration.ofSeconds(2), () -> models(tenant).contains("\"routed\"")
-                && deploymentOf(chat(tenant, "routed", "warm up")).equals(deployment.toString()));
+        awaitWithin(Duration.ofSeconds(2), () -> {
+            var warmUp = chat(tenant, "routed", "warm up");
+            return warmUp.statusCode() == 200 && deploymentOf(warmUp).equals(deployment.toString());
+        });
 
         for (int i = 0; i < 6; i++) {
             var response = chat(tenant, "routed", "failover " + i + " " + UUID.randomUUID());

@@ -116,7 +116,8 @@ class ChatCompletionsController {
         try {
             admission.headers().forEach(response::setHeader);
             response.setHeader(RequestId.HEADER, requestId);
-            Instant endsAt = admittedAt.plus(deadline);
+            // on the wall clock the engine client and the watch compare with (the injected clock is the billing clock)
+            Instant endsAt = Instant.now().plus(deadline);
             journal.open(new RequestJournal.Entry(requestId, caller.tenantId(), caller.keyId(), route.model(), route.endpoints(),
                     chat.stream(), admittedAt));
             var routing = new Router.Request(requestId, caller.tenantId(), chat.prompt(),
