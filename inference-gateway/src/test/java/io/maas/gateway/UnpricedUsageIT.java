@@ -37,6 +37,7 @@ class UnpricedUsageIT {
     private static final ScriptedEngine engine = ScriptedEngine.started();
     private static final UUID TENANT = UUID.randomUUID();
     private static final UUID BOOK = UUID.randomUUID();
+    private static final UUID DEPLOYMENT = UUID.randomUUID();
     private static final String KEY = ApiKeySecret.generate();
 
     private final GatewayCalls calls = new GatewayCalls();
@@ -69,7 +70,11 @@ class UnpricedUsageIT {
                 INSERT INTO deployment (id, name, tenant_id, model, served_model_name, target, runtime, accelerator_vendor,
                     accelerators_per_replica, precision, context_length, replicas, state, created_by)
                 VALUES (?, ?, ?, 'deepseek-r1', 'acme-r1', 'local', 'simulated', 'cpu', 0, 'F32', 4096, 1, 'READY', 'test')""",
-                UUID.randomUUID(), "acme-" + TENANT.toString().substring(0, 8), TENANT);
+                DEPLOYMENT, "acme-" + TENANT.toString().substring(0, 8), TENANT);
+        // its replica: the gateway routes the tenant's acme-r1 here (the static route serves it until the registry is read)
+        TestRows.execute("""
+                INSERT INTO deployment_replica (id, deployment_id, ordinal, state, endpoint, accelerators, started_at, ready_at)
+                VALUES (?, ?, 0, 'READY', ?, 0, now(), now())""", UUID.randomUUID(), DEPLOYMENT, engine.uri().toString());
     }
 
     @AfterAll
