@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.maas.api.keys.ApiKeySecret;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -257,6 +260,27 @@ class GatewayIT {
             assertThat(response.body()).as(field).contains("\"param\":\"" + param + "\"");
         });
         assertThat(engine.requestBodies).noneMatch(b -> b.contains("multiply"));
+    }
+
+    @Test
+    void theStreamOptionsTheOpenAiSdksSendAreAccepted() {
+        var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "sdk options", true)
+                .replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true,\"include_obfuscation\":false}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("data: [DONE]");
+    }
+
+    @Test
+    void aRefusedStreamIsAJsonErrorEvenToAClientThatAcceptsOnlyEventStreams() throws Exception {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("scripted", "refused", true).replace("}],", "}],\"n\":2,"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.body()).contains("\"param\":\"n\"");
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,11 +50,13 @@ class PrivateDeploymentIT {
     @Test
     void anAdminGivesATenantItsOwnDeploymentThatOnlyItsKeysReachAndThatScalesAndGoes() throws Exception {
         Path state = Files.createTempDirectory("platform-deployments");
+        // a database of its own, which ./platform up creates: a fresh platform generates the admin's password
         String jdbcUrl = TestDatabase.get().jdbcUrl();
+        String database = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1) + "_deployments";
         var builder = new ProcessBuilder("bash", ROOT.resolve("platform").toString(), "up").redirectErrorStream(true);
         builder.environment().putAll(Map.of(
                 "PLATFORM_STATE_DIR", state.toString(),
-                "PLATFORM_DB_NAME", jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1),
+                "PLATFORM_DB_NAME", database,
                 "PLATFORM_GATEWAY_PORT", freePort(), "PLATFORM_ENGINE_PORT", freePort(),
                 "PLATFORM_TENANT_PORT", freePort(), "PLATFORM_CONSOLE_PORT", freePort()));
         Process up = builder.start();
@@ -116,6 +120,9 @@ class PrivateDeploymentIT {
             up.waitFor(60, TimeUnit.SECONDS);
             up.descendants().forEach(ProcessHandle::destroyForcibly);
             up.destroyForcibly();
+            try (Connection db = TestDatabase.get().connect(); Statement drop = db.createStatement()) {
+                drop.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
         }
     }
 

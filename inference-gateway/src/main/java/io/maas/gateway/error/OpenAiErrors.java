@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -26,7 +27,8 @@ class OpenAiErrors {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorResponse> refused(ApiException e) {
-        var answer = ResponseEntity.status(e.error().status());
+        // JSON even to a client that accepts only text/event-stream (a refused stream): a preset type is not negotiated
+        var answer = ResponseEntity.status(e.error().status()).contentType(MediaType.APPLICATION_JSON);
         e.headers().forEach(answer::header);
         return answer.body(e.error().response(e.getMessage(), e.param()));
     }

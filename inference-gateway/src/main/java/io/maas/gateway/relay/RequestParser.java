@@ -42,6 +42,12 @@ class RequestParser {
             "frequency_penalty", "presence_penalty", "tools", "tool_choice", "parallel_tool_calls", "response_format", "thinking");
     /** Read by the gateway and replaced in what the engine is sent. */
     private static final Set<String> REPLACED = Set.of("max_tokens", "max_completion_tokens", "stream_options");
+    /**
+     * What a client may say in {@code stream_options}: {@code include_usage}, and {@code include_obfuscation}, which the
+     * official OpenAI SDKs send (random padding against size side channels); neither changes what is reserved, and
+     * the engine is always asked for usage.
+     */
+    private static final List<String> STREAM_OPTIONS = List.of("include_usage", "include_obfuscation");
     /** Accepted at the value that asks for no more work than the reservation covers, and not forwarded. */
     private static final Map<String, JsonNode> ONLY_AT = Map.of("n", IntNode.valueOf(1), "logprobs", BooleanNode.FALSE);
     /** Accepted and not forwarded: they change nothing an engine does. */
@@ -129,9 +135,12 @@ class RequestParser {
                 throw invalid("'stream_options' must be an object such as {\"include_usage\": true}.", "stream_options");
             }
             for (String name : object.propertyNames()) {
-                if (!name.equals("include_usage")) {
-                    throw invalid("Unrecognized request argument supplied: stream_options." + name + ". Only include_usage is accepted.",
-                            "stream_options." + name);
+                if (!STREAM_OPTIONS.contains(name)) {
+                    throw invalid("Unrecognized request argument supplied: stream_options." + name + ". Only "
+                            + String.join(" and ", STREAM_OPTIONS) + " are accepted.", "stream_options." + name);
+                }
+                if (!object.get(name).isBoolean()) {
+                    throw invalid("'stream_options." + name + "' must be true or false.", "stream_options." + name);
                 }
             }
         }
