@@ -29,16 +29,23 @@ class UsageSpoolIT {
     @TempDir
     Path spoolDir;
 
-    @Test
-    void aRecordPostgresCannotTakeIsSpooledThenReplayedExactlyOnce() throws Exception {
+    private final DataSource live;
+    private final JdbcClient sql;
+    /** A tenant and key of its own per test, so that records can be written. */
+    private final UUID tenant = UUID.randomUUID();
+    private final UUID key = UUID.randomUUID();
+
+    UsageSpoolIT() {
         TestDatabase db = TestDatabase.get();
-        DataSource live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
-        JdbcClient sql = JdbcClient.create(live);
-        UUID tenant = UUID.randomUUID();
-        UUID key = UUID.randomUUID();
+        live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+        sql = JdbcClient.create(live);
         sql.sql("INSERT INTO tenant (id, name) VALUES (?, ?)").params(tenant, "spool-" + tenant).update();
         sql.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-spool', ?)")
                 .params(key, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
+    }
+
+    @Test
+    void aRecordPostgresCannotTakeIsSpooledThenReplayedExactlyOnce() throws Exception {
         var record = new UsageRecord("spooled-" + tenant, tenant, key, "demo-moe", URI.create("http://127.0.0.1:8090"), true,
                 Usage.of(3, 9, 17, 0), Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z"), Outcome.COMPLETED);
 
@@ -69,14 +76,6 @@ class UsageSpoolIT {
 
     @Test
     void aRecordPostgresRejectsForGoodAndATornLineAreQuarantinedAndTheReplayGoesOnPastThem() throws Exception {
-        TestDatabase db = TestDatabase.get();
-        DataSource live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
-        JdbcClient sql = JdbcClient.create(live);
-        UUID tenant = UUID.randomUUID();
-        UUID key = UUID.randomUUID();
-        sql.sql("INSERT INTO tenant (id, name) VALUES (?, ?)").params(tenant, "spool-" + tenant).update();
-        sql.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-spool', ?)")
-                .params(key, tenant, ApiKeySecret.hash(ApiKeySecret.generate())).update();
         Instant at = Instant.parse("2026-11-23T10:00:00Z");
         var before = record("before-" + tenant, tenant, key, Usage.of(1, 2, 3, 0), at);
         var rejected = record("rejected-" + tenant, tenant, key, Usage.of(1, 2, -1, 0), at); // completion_tokens >= 0: CHECK
@@ -103,8 +102,6 @@ class UsageSpoolIT {
 
     @Test
     void aRecordPostgresRejectsForGoodIsQuarantinedAtOnceInsteadOfSpooled() throws Exception {
-        TestDatabase db = TestDatabase.get();
-        DataSource live = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
         var rejected = record("unknown-tenant-" + UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), Usage.of(1, 2, 3, 0),
                 Instant.parse("2026-11-23T10:00:00Z")); // no such tenant or key: a foreign-key violation
 
