@@ -19,9 +19,13 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.maas.tenant.deployment.provision.AcceleratorOffer;
 import io.maas.tenant.deployment.provision.DeploymentSpec;
 import io.maas.tenant.deployment.provision.ReplicaObservation;
@@ -31,7 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -48,8 +54,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-/** The kubernetes provisioner against fabric8's mock API server in CRUD mode, which stores objects but runs no controllers. */
-@EnableKubernetesMockClient(crud = true)
+/**
+ * The kubernetes provisioner against fabric8's mock API server in CRUD mode, which stores objects but runs no controllers.
+ * A server per test, made here rather than by {@code @EnableKubernetesMockClient}, so that its shutdown, which waits a
+ * bounded time for every connection to close, cannot fail a test that passed when a loaded machine is slow to close the
+ * pod watch.
+ */
 class KubernetesProvisionerIT {
 
     private static final String NS = "maas-engines";
@@ -66,6 +76,11 @@ class KubernetesProvisionerIT {
 
     @BeforeEach
     void provisioner() {
+        // CRUD, with the expectations a test sets answered first (as @EnableKubernetesMockClient(crud = true) sets it up)
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
+        server.init();
+        client = server.createClient();
         server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup("leaderworkerset.x-k8s.io")
                 .withVersion("v1").withKind("LeaderWorkerSet").withPlural("leaderworkersets").withScope("Namespaced").build());
         provisioner = new KubernetesProvisioner(client, EngineSpecs.defaults(), EngineSpecs.PROVIDERS);
@@ -76,6 +91,11 @@ class KubernetesProvisionerIT {
     void close() {
         provisioner.close();
         client.close();
+        try {
+            server.destroy();
+        } catch (IllegalStateException slowToClose) {
+            MOCK_SERVER_LOG.warning("mock API server closed with a connection still open: " + slowToClose.getMessage());
+        }
     }
 
     @Test
