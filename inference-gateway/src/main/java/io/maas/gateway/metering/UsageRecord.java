@@ -26,11 +26,13 @@ public record UsageRecord(
      *
      * @param deploymentId null when a static route from configuration served it
      * @param replicaId    null for a static route
+     * @param catalogModel what the served name is priced as (the route's catalog model); null when the router did not
+     *                     say (a request billed by the orphan sweeper, a record spooled before this was recorded)
      */
-    public record Placement(UUID deploymentId, UUID replicaId, long queuedMillis) {
+    public record Placement(UUID deploymentId, UUID replicaId, String catalogModel, long queuedMillis) {
 
-        /** A static route, not queued. */
-        public static final Placement STATIC = new Placement(null, null, 0);
+        /** A static route, not queued: priced as the model the client named. */
+        public static final Placement STATIC = new Placement(null, null, null, 0);
     }
 
     public UsageRecord {

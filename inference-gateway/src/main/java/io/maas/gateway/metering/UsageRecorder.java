@@ -36,7 +36,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * by default). A request the platform has no price for (no book, or the book does not price the
  * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and
  * counted ({@value #UNPRICED_METRIC}, by model). A private deployment's served name is priced as its
- * catalog model (SQL {@code served_model_catalog}) unless the book names the served name itself.
+ * catalog model unless the book names the served name itself: the catalog model the router served it as,
+ * or, when the record does not say (the orphan sweeper's), SQL {@code served_model_catalog}.
  *
  * <p>When PostgreSQL cannot take a record, it goes to the {@link UsageSpool} (forced to disk) and is
  * written, priced as it would have been, by a replay every {@value #REPLAY_SECONDS} seconds once
@@ -179,8 +180,9 @@ public class UsageRecorder {
         Usage usage = record.usage();
         var tokens = new TokenUsage(usage.cacheHitTokens(), usage.cacheMissTokens(), usage.completionTokens());
         try {
-            String catalogModel = jdbc.sql("SELECT COALESCE(served_model_catalog(?, ?), ?)")
-                    .params(record.tenantId(), record.model(), record.model()).query(String.class).single();
+            String catalogModel = record.placement().catalogModel() != null ? record.placement().catalogModel()
+                    : jdbc.sql("SELECT COALESCE(served_model_catalog(?, ?), ?)")
+                            .params(record.tenantId(), record.model(), record.model()).query(String.class).single();
             return Optional.of(book.get().charge(record.model(), catalogModel, record.startedAt(), record.completedAt(), tokens));
         } catch (IllegalArgumentException e) {
             log.warn("request={} model={} not priced by book '{}': {}; recorded unpriced",

@@ -266,7 +266,7 @@ class ChatCompletionsController {
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,
                 accepted.startedAt(), completedAt, outcome, new UsageRecord.Placement(accepted.route().deploymentId(),
-                accepted.call().lease().replicaId(), accepted.call().lease().queued().toMillis())));
+                accepted.call().lease().replicaId(), accepted.route().catalogModel(), accepted.call().lease().queued().toMillis())));
         accepted.admission().settle(usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens());
         metrics.finished(accepted.route().model(), accepted.call().endpoint().toString(), outcome.name().toLowerCase(Locale.ROOT),
                 accepted.caller().tenantId(), usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),

@@ -38,7 +38,7 @@ public class DeploymentRegistry implements DisposableBean {
     }
 
     /** A live deployment: {@code tenantId} null when it is shared by every tenant. */
-    public record Deployment(UUID id, String servedModelName, UUID tenantId, List<Replica> replicas) {
+    public record Deployment(UUID id, String servedModelName, String catalogModel, UUID tenantId, List<Replica> replicas) {
     }
 
     /** The deployments of one served model name: the shared one (if any) and the private ones by tenant. */
@@ -82,19 +82,19 @@ public class DeploymentRegistry implements DisposableBean {
         }
     }
 
-    private record Row(UUID deployment, String servedModelName, UUID tenantId, UUID replica, String endpoint, String state) {
+    private record Row(UUID deployment, String servedModelName, String catalogModel, UUID tenantId, UUID replica, String endpoint, String state) {
     }
 
     private List<Row> read() {
         return jdbc.sql("""
-                        SELECT d.id, d.served_model_name, d.tenant_id, r.id AS replica_id, r.endpoint, r.state
+                        SELECT d.id, d.served_model_name, d.model, d.tenant_id, r.id AS replica_id, r.endpoint, r.state
                         FROM deployment d
                         LEFT JOIN deployment_replica r ON r.deployment_id = d.id
                             AND r.state IN ('READY', 'DRAINING') AND r.endpoint IS NOT NULL
                         WHERE d.state NOT IN ('DELETING', 'DELETED')
                         ORDER BY d.id, r.ordinal""")
-                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6)))
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, UUID.class), rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7)))
                 .list();
     }
 
@@ -103,7 +103,7 @@ public class DeploymentRegistry implements DisposableBean {
         Set<URI> named = new HashSet<>(staticEndpoints);
         for (Row row : rows) {
             Deployment deployment = deployments.computeIfAbsent(row.deployment(),
-                    id -> new Deployment(id, row.servedModelName(), row.tenantId(), new ArrayList<>()));
+                    id -> new Deployment(id, row.servedModelName(), row.catalogModel(), row.tenantId(), new ArrayList<>()));
             if (row.replica() != null) {
                 URI endpoint = URI.create(row.endpoint());
                 deployment.replicas().add(new Replica(row.replica(), endpoint, "DRAINING".equals(row.state())));
@@ -115,7 +115,7 @@ public class DeploymentRegistry implements DisposableBean {
         Map<String, Deployment> shared = new HashMap<>();
         Map<String, Map<UUID, Deployment>> privates = new HashMap<>();
         for (Deployment d : deployments.values()) {
-            Deployment frozen = new Deployment(d.id(), d.servedModelName(), d.tenantId(), List.copyOf(d.replicas()));
+            Deployment frozen = new Deployment(d.id(), d.servedModelName(), d.catalogModel(), d.tenantId(), List.copyOf(d.replicas()));
             if (frozen.tenantId() == null) {
                 shared.putIfAbsent(frozen.servedModelName(), frozen);
             } else {

@@ -27,8 +27,12 @@ public class ModelRoutes {
     public record Target(URI endpoint, UUID replicaId, boolean draining) {
     }
 
-    /** A model and the endpoints that serve it; {@code deploymentId} null for a static route. */
-    public record Route(String model, String ownedBy, UUID deploymentId, List<Target> targets) {
+    /**
+     * A model and the endpoints that serve it; {@code deploymentId} null for a static route. {@code catalogModel} is
+     * what the model is priced as unless the tenant's book names {@code model} itself: a deployment's catalog model,
+     * or a static route's own name.
+     */
+    public record Route(String model, String ownedBy, UUID deploymentId, String catalogModel, List<Target> targets) {
 
         /** Every endpoint of the route, draining ones too: where a request of it may have been sent. */
         public List<URI> endpoints() {
@@ -42,7 +46,7 @@ public class ModelRoutes {
     ModelRoutes(GatewayProperties properties, DeploymentRegistry deployments) {
         this.deployments = deployments;
         for (GatewayProperties.ModelRoute route : properties.models()) {
-            statics.put(route.name(), new Route(route.name(), route.ownedBy(), null,
+            statics.put(route.name(), new Route(route.name(), route.ownedBy(), null, route.name(),
                     route.endpoints().stream().map(e -> new Target(e, null, false)).toList()));
         }
     }
@@ -92,7 +96,7 @@ public class ModelRoutes {
     }
 
     private static Route route(DeploymentRegistry.Deployment deployment) {
-        return new Route(deployment.servedModelName(), "maas", deployment.id(), deployment.replicas().stream()
+        return new Route(deployment.servedModelName(), "maas", deployment.id(), deployment.catalogModel(), deployment.replicas().stream()
                 .map(r -> new Target(r.endpoint(), r.id(), r.draining()))
                 .toList());
     }
