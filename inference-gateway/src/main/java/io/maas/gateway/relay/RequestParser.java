@@ -113,7 +113,7 @@ class RequestParser {
                 promptBytes += json.writeValueAsBytes(value).length;
             }
         }
-        return new ChatRequest(request.model(), request.isStream(), request.includeUsage(), outputTokens, promptBytes, forwarded,
+        return new ChatRequest(ChatRequest.Api.CHAT_COMPLETIONS, request.model(), request.isStream(), request.includeUsage(), outputTokens, promptBytes, forwarded,
                 PromptBlocks.of(request.messages()));
     }
 
