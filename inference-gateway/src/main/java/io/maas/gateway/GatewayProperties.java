@@ -29,7 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param engineIdleTimeout a streamed answer during which the engine sends nothing for this long is cut off and billed
  *                          for what the engine did (its receipt)
  * @param requestDeadline no request runs longer: then the engine call is cut off and billed for what the engine did.
- *                        Must be below the admission lease, so that a request never outlives its reservations
+ *                        It may exceed the admission lease: a running request's holds are renewed up to this deadline
+ *                        (plus the receipt wait)
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
  * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
  * @param journalSweepInterval how often each replica looks for journalled requests of a gateway that died, to bill them

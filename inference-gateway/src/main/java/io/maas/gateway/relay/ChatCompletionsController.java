@@ -7,7 +7,6 @@ import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.admission.Admission;
-import io.maas.gateway.admission.AdmissionProperties;
 import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.metering.Outcome;
@@ -70,7 +69,7 @@ class ChatCompletionsController {
     ChatCompletionsController(RequestParser parser, ModelRoutes routes, EngineClient engines, StreamRelay relay,
                               UsageRecorder recorder, Admitter admitter, RequestJournal journal, EngineWatch watch,
                               BodyBudget bodies, JsonMapper json, Clock clock, GatewayProperties properties,
-                              AdmissionProperties admission, GatewayMetrics metrics) {
+                              GatewayMetrics metrics) {
         this.parser = parser;
         this.routes = routes;
         this.engines = engines;
@@ -84,10 +83,6 @@ class ChatCompletionsController {
         this.journal = journal;
         this.receiptWait = properties.receiptWait();
         this.deadline = properties.requestDeadline();
-        if (deadline.compareTo(admission.lease()) >= 0) {
-            throw new IllegalArgumentException("platform.gateway.request-deadline (" + deadline + ") must be below"
-                    + " platform.gateway.admission.lease (" + admission.lease() + "): no request may outlive its reservations");
-        }
         this.metrics = metrics;
     }
 
