@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -255,7 +255,7 @@ public class RequestParser {
             Type type = members.get(name);
             if (type == null) {
                 throw invalid("Unrecognized request argument supplied: " + name + ". This endpoint accepts "
-                        + String.join(", ", new java.util.TreeSet<>(members.keySet())) + ".", name);
+                        + String.join(", ", new TreeSet<>(members.keySet())) + ".", name);
             }
             check(member.getValue(), type, name);
         }
