@@ -20,13 +20,14 @@ import tools.jackson.databind.node.ObjectNode;
  * @param clientWantsUsage whether the client asked for the usage chunk of a stream
  * @param outputTokens   the output cap the client asked for ({@code max_completion_tokens} or {@code max_tokens},
  *                       the larger when both are set); empty when it set none
- * @param promptBytes    UTF-8 bytes of the members that become the prompt ({@code messages}, {@code tools})
+ * @param promptBytes    UTF-8 bytes of the members that become the prompt ({@code messages} and {@code tools}; a FIM
+ *                       request's {@code prompt} and {@code suffix})
  * @param forwarded      the allow-listed members, without the output cap and {@code stream_options}; private to
  *                       this record (copied in, copied out)
  * @param prompt         the prompt's chained block hashes, which the router matches against what each engine holds
  */
-public record ChatRequest(Api api, String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens, long promptBytes,
-                   ObjectNode forwarded, PromptBlocks prompt) {
+public record ChatRequest(Api api, String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens,
+                          long promptBytes, ObjectNode forwarded, PromptBlocks prompt) {
 
     /** The engine endpoint a request is sent to; both are OpenAI's (and vLLM's, and the engine adapter's). */
     public enum Api {
