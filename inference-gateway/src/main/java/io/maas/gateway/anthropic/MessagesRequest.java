@@ -101,8 +101,7 @@ record MessagesRequest(String model, boolean stream, List<String> stopSequences,
         }
         boolean stream = bool(request, "stream", "stream");
         if (stream) {
-            chat.put("stream", true);
-            chat.putObject("stream_options").put("include_usage", true);
+            chat.put("stream", true); // the usage comes with the end of the stream, whether asked for or not
         }
         JsonNode tools = request.get("tools");
         if (present(tools)) {

@@ -64,6 +64,14 @@ public class RequestParser {
 
     /** Reads a chat request's body of {@code declaredLength} bytes ({@code -1}: unknown) and parses it. */
     public ChatRequest parse(InputStream in, long declaredLength) {
+        return parse(read(in, declaredLength));
+    }
+
+    /**
+     * Reads a request body of {@code declaredLength} bytes ({@code -1}: unknown) as JSON, within the gateway's request
+     * size (413 past it): the first step of every API's parsing, whatever its format.
+     */
+    public JsonNode read(InputStream in, long declaredLength) {
         if (declaredLength > maxBytes) {
             throw tooLarge();
         }
@@ -80,13 +88,11 @@ public class RequestParser {
         if (bytes.length == 0) {
             throw invalid("The request body is empty. Send a JSON object with 'model' and 'messages'.", null);
         }
-        JsonNode tree;
         try {
-            tree = json.readTree(bytes);
+            return json.readTree(bytes);
         } catch (JacksonException e) {
             throw invalid("The request body is not valid JSON: " + e.getOriginalMessage(), null);
         }
-        return parse(tree);
     }
 
     /**
