@@ -43,8 +43,9 @@ final class MessageResponse {
             content.addObject().put("type", "text").put("text", text);
         }
         JsonNode calls = answer.path("tool_calls");
-        for (JsonNode call : calls) {
-            content.addObject().put("type", "tool_use").put("id", string(call.get("id")))
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode call = calls.get(i);
+            content.addObject().put("type", "tool_use").put("id", toolUseId(call, id, i))
                     .put("name", string(call.path("function").get("name")))
                     .set("input", input(string(call.path("function").get("arguments"))));
         }
@@ -117,6 +118,15 @@ final class MessageResponse {
         } catch (JacksonException e) {
             return NODES.stringNode(arguments);
         }
+    }
+
+    /**
+     * A tool call's id as the engine gave it; one that gave none gets {@code toolu_}, the message's id and the call's
+     * index, so that the client can still answer it with a {@code tool_result}.
+     */
+    static String toolUseId(JsonNode call, String messageId, int index) {
+        String given = string(call.get("id"));
+        return given.isEmpty() ? "toolu_" + messageId.substring(messageId.indexOf('_') + 1) + "_" + index : given;
     }
 
     static String string(JsonNode value) {

@@ -142,7 +142,7 @@ final class MessageStream {
             case THINKING -> block.put("type", "thinking").put("thinking", "").put("signature", "");
             case TEXT -> block.put("type", "text").put("text", "");
             case TOOL_USE -> block.put("type", "tool_use")
-                    .put("id", MessageResponse.string(call.get("id")))
+                    .put("id", MessageResponse.toolUseId(call, id, callIndex))
                     .put("name", MessageResponse.string(call.path("function").get("name")))
                     .putObject("input");
             case NONE -> throw new IllegalArgumentException("no block to open");

@@ -41,13 +41,13 @@ class MessageResponseTests {
         JsonNode message = message("""
                 {"choices":[{"index":0,"message":{"role":"assistant","content":null,
                   "tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"location\\":\\"Paris\\"}"}},
-                                {"id":"call_2","type":"function","function":{"name":"get_time","arguments":"not json"}}]},
+                                {"type":"function","function":{"name":"get_time","arguments":"not json"}}]},
                   "finish_reason":"tool_calls"}]}
                 """, Usage.of(0, 20, 12, 0), List.of());
 
         assertThat(message.get("content")).isEqualTo(JSON.readTree("""
                 [{"type":"tool_use","id":"call_1","name":"get_weather","input":{"location":"Paris"}},
-                 {"type":"tool_use","id":"call_2","name":"get_time","input":"not json"}]
+                 {"type":"tool_use","id":"toolu_0123_1","name":"get_time","input":"not json"}]
                 """));
         assertThat(message.get("stop_reason").asString()).isEqualTo("tool_use");
     }
