@@ -42,7 +42,7 @@ class MessagesController {
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = ChatPipeline.newRequestId();
         try (ChatPipeline.Held held = pipeline.hold(caller, request.getContentLengthLong())) {
-            MessagesRequest messages = MessagesRequest.of(parser.read(request.getInputStream(), request.getContentLengthLong()));
+            MessagesRequest messages = MessagesRequest.of(parser.readJson(request.getInputStream(), request.getContentLengthLong()));
             String served = names.served(messages.model(), caller);
             ChatRequest chat = parser.parse(messages.chatRequest(served));
             pipeline.run(caller, requestId, chat, new AnthropicAnswer(response, json, requestId, served, messages.stopSequences()));
