@@ -153,8 +153,8 @@ class AnthropicMessagesIT {
 
     @Test
     void toolCallsAreToolUseBlocksWholeAndStreamed() {
-        String tools = ",\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}}],"
-                + "\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_weather\"}}";
+        String weather = ",\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}}]";
+        String tools = weather + ",\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_weather\"}}";
         var whole = messages(message("claude-sonnet-4-5", "tool-call", false).replaceFirst("}$", tools));
         var streamed = messages(message("claude-sonnet-4-5", "tool-call", true).replaceFirst("}$", tools));
 
@@ -173,6 +173,17 @@ class AnthropicMessagesIT {
                 .forEach(e -> json.append(e.getValue().get("delta").get("partial_json").asString()));
         assertThat(JSON.readTree(json.toString())).isEqualTo(JSON.readTree("{\"location\":\"Paris\"}"));
         assertThat(events.get(5).getValue().get("delta").get("stop_reason").asString()).isEqualTo("tool_use");
+
+        String callId = answer.get("content").get(0).get("id").asString();
+        var next = messages("""
+                {"model":"claude-sonnet-4-5","max_tokens":64%s,"messages":[
+                 {"role":"user","content":"weather?"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"%s","name":"get_weather","input":{"location":"Paris"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"%s","content":"15 degrees"},{"type":"text","text":"ok"}]}]}
+                """.formatted(weather, callId, callId));
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(engine.requestBodies).anyMatch(body -> body.contains("{\"role\":\"tool\",\"tool_call_id\":\"" + callId + "\",\"content\":\"15 degrees\"}")
+                && body.contains("\"tool_calls\":[{\"id\":\"" + callId + "\""));
     }
 
     @Test
