@@ -34,6 +34,7 @@ class AnthropicMessagesIT {
 
     private static final ScriptedEngine engine = ScriptedEngine.started();
     private static final String KEY = ApiKeySecret.generate();
+    private static final String ONE_AT_A_TIME_KEY = ApiKeySecret.generate();
     private static final UUID TENANT = UUID.randomUUID();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -65,6 +66,11 @@ class AnthropicMessagesIT {
         TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", TENANT, "anthropic-it-" + TENANT);
         TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
                 UUID.randomUUID(), TENANT, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
+        UUID oneAtATime = UUID.randomUUID();
+        TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", oneAtATime, "anthropic-it-" + oneAtATime);
+        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
+                UUID.randomUUID(), oneAtATime, ApiKeySecret.prefix(ONE_AT_A_TIME_KEY), ApiKeySecret.hash(ONE_AT_A_TIME_KEY));
+        TestRows.execute("INSERT INTO limit_policy (tenant_id, max_concurrent_requests) VALUES (?, 1)", oneAtATime);
     }
 
     @AfterAll
@@ -184,6 +190,26 @@ class AnthropicMessagesIT {
         assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
         assertThat(engine.requestBodies).anyMatch(body -> body.contains("{\"role\":\"tool\",\"tool_call_id\":\"" + callId + "\",\"content\":\"15 degrees\"}")
                 && body.contains("\"tool_calls\":[{\"id\":\"" + callId + "\""));
+    }
+
+    @Test
+    void theKeysLimitsHoldAcrossBothApis() throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/anthropic/v1/messages"))
+                .header("x-api-key", ONE_AT_A_TIME_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(message("claude-x", "slow", true))).build();
+        var holding = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        try (var lines = holding.body()) {
+            assertThat(lines.iterator().next()).isEqualTo("event: message_start"); // it runs, holding the key's one slot
+
+            var second = send("POST", "/anthropic/v1/messages", Map.of("x-api-key", ONE_AT_A_TIME_KEY), message("claude-x", "ok", false));
+            var chat = send("POST", "/v1/chat/completions", Map.of("Authorization", "Bearer " + ONE_AT_A_TIME_KEY),
+                    "{\"model\":\"scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\"}]}");
+
+            assertError(second, 429, "rate_limit_error");
+            assertThat(second.headers().firstValue("retry-after")).isPresent();
+            assertThat(chat.statusCode()).isEqualTo(429);
+            assertThat(chat.body()).contains("\"code\":\"rate_limit_exceeded\"");
+        }
     }
 
     @Test
