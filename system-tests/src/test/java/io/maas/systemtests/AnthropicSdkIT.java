@@ -111,6 +111,26 @@ class AnthropicSdkIT {
         assertThat(record.cacheMissTokens()).isEqualTo(events.get(events.size() - 2).asMessageDelta().usage().inputTokens().orElseThrow());
     }
 
+    /** Thinking switched on: the chain of thought streams as a thinking block first (greedy: the demo model thinks at length for this prompt). */
+    @Test
+    void withThinkingOnTheChainOfThoughtStreamsAsAThinkingBlock() {
+        List<RawMessageStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params("Tell me about mixture of experts.", 48)
+                .enabledThinking(1024).putAdditionalBodyProperty("temperature", JsonValue.from(0.0)).build())) {
+            stream.stream().forEach(events::add);
+        }
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        events.forEach(accumulator::accumulate);
+        Message message = accumulator.message();
+
+        assertThat(events.stream().filter(RawMessageStreamEvent::isContentBlockStart).findFirst().orElseThrow()
+                .asContentBlockStart().contentBlock().isThinking()).isTrue();
+        assertThat(events.stream().filter(RawMessageStreamEvent::isContentBlockDelta)
+                .anyMatch(event -> event.asContentBlockDelta().delta().isThinking())).isTrue();
+        assertThat(message.content().getFirst().asThinking().thinking()).isNotEmpty();
+        assertThat(message.content()).noneMatch(ContentBlock::isToolUse);
+    }
+
     /**
      * The demo model has random weights: it calls the tool because {@code tool_choice} names it, and the engine holds it
      * to the schema with a grammar. The schema's values are bounded (an enum), so that the call ends within the cap.
