@@ -1,6 +1,7 @@
 package io.maas.gateway.error;
 
 import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ErrorResponse;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -10,13 +11,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Answers what fails before a controller runs (the servlet container refusing a request, a filter
- * throwing) in OpenAI's error shape too (Anthropic's under {@code /anthropic/}), instead of the framework's default error page.
+ * throwing) in OpenAI's error shape too, instead of the framework's default error page.
  */
 @RestController
 class FallbackErrorController implements ErrorController {
 
     @RequestMapping("/error")
-    ResponseEntity<Object> error(HttpServletRequest request) {
+    ResponseEntity<ErrorResponse> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer value ? value : 500;
         ApiError error = status == 500 ? ApiError.INTERNAL : ApiError.forStatus(status);
@@ -25,10 +26,6 @@ class FallbackErrorController implements ErrorController {
             case INTERNAL -> "The gateway failed to process the request. Retry; if it persists, contact the platform team.";
             default -> "The request could not be processed (HTTP " + status + ").";
         };
-        if (AnthropicErrors.applies((String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI))) {
-            return ResponseEntity.status(status >= 400 ? AnthropicErrors.status(error) : 500)
-                    .body(AnthropicErrors.response(error, message, null, null));
-        }
         return ResponseEntity.status(status >= 400 ? status : 500).body(error.response(message, null));
     }
 }

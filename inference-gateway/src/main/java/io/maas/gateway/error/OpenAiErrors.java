@@ -2,7 +2,7 @@ package io.maas.gateway.error;
 
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
-import io.maas.api.openai.RequestId;
+import io.maas.api.openai.ErrorResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * The one place where the gateway turns exceptions into HTTP answers: in OpenAI's error shape, or in
- * Anthropic's under {@code /anthropic/} ({@link AnthropicErrors}). Unexpected failures are logged with their stack trace here and reach the client only as a
+ * The one place where the gateway turns exceptions into HTTP answers, in OpenAI's error shape
+ * (under {@code /anthropic/}, {@link AnthropicErrorShape} writes the same error in Anthropic's). Unexpected failures are logged with their stack trace here and reach the client only as a
  * generic message: never a class name, a stack trace or SQL.
  */
 @RestControllerAdvice
@@ -26,54 +26,42 @@ class OpenAiErrors {
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrors.class);
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<Object> refused(ApiException e, HttpServletRequest request) {
-        var answer = status(request, e.error());
+    ResponseEntity<ErrorResponse> refused(ApiException e) {
+        // JSON even to a client that accepts only text/event-stream (a refused stream): a preset type is not negotiated
+        var answer = ResponseEntity.status(e.error().status()).contentType(MediaType.APPLICATION_JSON);
         e.headers().forEach(answer::header);
-        return answer.body(body(request, e.error(), e.getMessage(), e.param(), e.headers().get(RequestId.HEADER)));
+        return answer.body(e.error().response(e.getMessage(), e.param()));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<Object> notFound(NoResourceFoundException e, HttpServletRequest request) {
-        return answer(request, ApiError.NOT_FOUND, "Unknown path /" + e.getResourcePath() + ". See "
-                + (AnthropicErrors.applies(request) ? "GET /anthropic/v1/models and POST /anthropic/v1/messages."
-                : "GET /v1/models and POST /v1/chat/completions."), null);
+    ResponseEntity<ErrorResponse> notFound(NoResourceFoundException e) {
+        return answer(ApiError.NOT_FOUND, "Unknown path /" + e.getResourcePath() + ". See GET /v1/models and POST /v1/chat/completions.", null);
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<Object> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        return answer(request, ApiError.METHOD_NOT_ALLOWED, "Method " + e.getMethod() + " is not allowed here; use "
-                + e.getSupportedHttpMethods() + ".", null);
+    ResponseEntity<ErrorResponse> method(HttpRequestMethodNotSupportedException e) {
+        return answer(ApiError.METHOD_NOT_ALLOWED, "Method " + e.getMethod() + " is not allowed here; use " + e.getSupportedHttpMethods() + ".", null);
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-    ResponseEntity<Object> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
-        return answer(request, ApiError.INVALID_REQUEST, "This endpoint answers in JSON or text/event-stream only.", null);
+    ResponseEntity<ErrorResponse> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return answer(ApiError.INVALID_REQUEST, "This endpoint answers in JSON or text/event-stream only.", null);
     }
 
     @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<Object> databaseDown(DataAccessException e, HttpServletRequest request) {
+    ResponseEntity<ErrorResponse> databaseDown(DataAccessException e, HttpServletRequest request) {
         log.warn("PostgreSQL failed {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMostSpecificCause().getMessage());
-        return status(request, ApiError.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body(request,
-                ApiError.SERVICE_UNAVAILABLE, "The gateway cannot reach its database right now. Retry in a few seconds.", null, null));
+        return ResponseEntity.status(ApiError.SERVICE_UNAVAILABLE.status()).header("Retry-After", "5").body(ApiError.SERVICE_UNAVAILABLE
+                .response("The gateway cannot reach its database right now. Retry in a few seconds.", null));
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+    ResponseEntity<ErrorResponse> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return answer(request, ApiError.INTERNAL, "The gateway failed to process the request. Retry; if it persists, contact the platform team.", null);
+        return answer(ApiError.INTERNAL, "The gateway failed to process the request. Retry; if it persists, contact the platform team.", null);
     }
 
-    private static ResponseEntity<Object> answer(HttpServletRequest request, ApiError error, String message, String param) {
-        return status(request, error).body(body(request, error, message, param, null));
-    }
-
-    /** JSON even to a client that accepts only text/event-stream (a refused stream): a preset type is not negotiated. */
-    private static ResponseEntity.BodyBuilder status(HttpServletRequest request, ApiError error) {
-        return ResponseEntity.status(AnthropicErrors.applies(request) ? AnthropicErrors.status(error) : error.status())
-                .contentType(MediaType.APPLICATION_JSON);
-    }
-
-    private static Object body(HttpServletRequest request, ApiError error, String message, String param, String requestId) {
-        return AnthropicErrors.applies(request) ? AnthropicErrors.response(error, message, param, requestId) : error.response(message, param);
+    static ResponseEntity<ErrorResponse> answer(ApiError error, String message, String param) {
+        return ResponseEntity.status(error.status()).body(error.response(message, param));
     }
 }
