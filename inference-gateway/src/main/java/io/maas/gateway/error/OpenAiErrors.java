@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * The one place where the gateway turns exceptions into HTTP answers, always in OpenAI's error
- * shape. Unexpected failures are logged with their stack trace here and reach the client only as a
+ * The one place where the gateway turns exceptions into HTTP answers, in OpenAI's error shape
+ * (under {@code /anthropic/}, {@link AnthropicErrorShape} writes the same error in Anthropic's). Unexpected failures are logged with their stack trace here and reach the client only as a
  * generic message: never a class name, a stack trace or SQL.
  */
 @RestControllerAdvice

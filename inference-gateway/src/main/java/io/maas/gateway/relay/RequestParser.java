@@ -143,6 +143,14 @@ public class RequestParser {
         return parse(read(in, declaredLength));
     }
 
+    /**
+     * Reads a request body of {@code declaredLength} bytes ({@code -1}: unknown) as JSON, within the gateway's request
+     * size (413 past it), for an API that translates its requests into OpenAI's before {@link #parse(JsonNode)}.
+     */
+    public JsonNode readJson(InputStream in, long declaredLength) {
+        return parseJson(read(in, declaredLength));
+    }
+
     /** Reads a FIM completion request's body of {@code declaredLength} bytes ({@code -1}: unknown) and parses it. */
     public ChatRequest parseCompletion(InputStream in, long declaredLength) {
         return parseCompletion(read(in, declaredLength));
