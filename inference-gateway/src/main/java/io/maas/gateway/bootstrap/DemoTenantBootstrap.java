@@ -85,7 +85,7 @@ class DemoTenantBootstrap implements ApplicationRunner {
         ModelPrices flash = template.models().values().iterator().next();
         Map<String, ModelPrices> models = new LinkedHashMap<>();
         properties.models().forEach(route -> models.put(route.name(), flash));
-        var version = new PriceBookVersion(template.version(), template.effectiveFrom(), models, template.schedule());
+        var version = new PriceBookVersion(template.version(), template.effectiveFrom(), models, template.schedule(), template.batch());
         jdbc.sql("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, ?, ?, ?::jsonb)")
                 .params(book, version.version(), Timestamp.from(version.effectiveFrom()), PricingJson.write(version)).update();
         log.info("Demo data: price book '{}' is the platform default, pricing {} at deepseek-2026's deepseek-flash prices",
