@@ -83,9 +83,8 @@ public class StoredFiles {
         return jdbc.sql("""
                         SELECT * FROM batch_file f
                         WHERE f.tenant_id = :tenant AND (CAST(:purpose AS text) IS NULL OR f.purpose = :purpose)
-                          AND (CAST(:after AS text) IS NULL OR (f.created_at, f.id) <
-                               (SELECT a.created_at, a.id FROM batch_file a WHERE a.id = :after AND a.tenant_id = :tenant))
-                        ORDER BY f.created_at DESC, f.id DESC LIMIT :limit""")
+                          AND (CAST(:after AS text) IS NULL OR f.seq < (SELECT a.seq FROM batch_file a WHERE a.id = :after AND a.tenant_id = :tenant))
+                        ORDER BY f.seq DESC LIMIT :limit""")
                 .param("tenant", tenant).param("purpose", purpose).param("after", after).param("limit", limit + 1)
                 .query(StoredFiles::file).list();
     }
