@@ -187,6 +187,28 @@ class BatchIT {
         tenant.sdk().batches().cancel(second.id());
     }
 
+    /** Two online requests the engine takes 3 s over fill the model's room (max-endpoint-load 2): the batch waits for them. */
+    @Test
+    void onlineRequestsGoFirstABatchRunsOnlyInTheEnginesSpareRoom() throws Exception {
+        clock.set(MONDAY_PEAK);
+        var tenant = new Tenant("online-first");
+        FileObject input = tenant.upload(jsonl(1, "scripted"));
+        String late = "{\"model\":\"scripted\",\"messages\":[{\"role\":\"user\",\"content\":\"late\"}],\"max_tokens\":16}";
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> online = IntStream.range(0, 2)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> tenant.send("POST", "/v1/chat/completions", late)))
+                .toList();
+        Thread.sleep(500); // both are at the engine
+
+        Batch created = tenant.sdk().batches().create(params(input.id()).putAdditionalBodyProperty("schedule", JsonValue.from("asap")).build());
+        Thread.sleep(1000);
+        Batch whileBusy = tenant.sdk().batches().retrieve(created.id());
+        Batch done = tenant.await(created.id(), b -> b.status().equals(Batch.Status.COMPLETED));
+
+        assertThat(whileBusy.inProgressAt()).as("not started while online requests held the engine").isEmpty();
+        assertThat(online).allSatisfy(request -> assertThat(request.join().statusCode()).isEqualTo(200));
+        assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
+    }
+
     @Test
     void aCancelledBatchRunsNothingMoreAndListsItsRequestsInTheErrorFile() throws Exception {
         clock.set(MONDAY_PEAK);
