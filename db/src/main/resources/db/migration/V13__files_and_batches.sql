@@ -65,3 +65,7 @@ CREATE TABLE batch_line (
     UNIQUE (batch_id, custom_id)
 );
 CREATE INDEX batch_line_todo ON batch_line (batch_id, line_no) WHERE status IN ('PENDING', 'RUNNING');
+
+-- A journalled request's price class, so that a batch's request billed by the sweeper (its gateway
+-- died) is priced as a batch request.
+ALTER TABLE request_journal ADD COLUMN price_class text NOT NULL DEFAULT 'ONLINE' CHECK (price_class IN ('ONLINE', 'BATCH'));

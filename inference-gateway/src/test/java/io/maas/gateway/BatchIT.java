@@ -102,6 +102,7 @@ class BatchIT {
         registry.add("platform.gateway.files.max-size", () -> "32KB");
         registry.add("platform.gateway.batch.max-lines", () -> "5");
         registry.add("platform.gateway.batch.poll-interval", () -> "200ms");
+        registry.add("platform.gateway.journal-sweep-interval", () -> "500ms");
     }
 
     /** deepseek-2026 as the platform ships it, pricing model "scripted" at deepseek-flash's prices. */
@@ -275,6 +276,26 @@ class BatchIT {
         assertThat(output).extracting(line -> line.get("custom_id").asString()).containsExactly("request-1", "request-2", "request-3");
         assertThat(output.getFirst()).isEqualTo(JSON.readTree(answered));
         assertThat(tenant.ledger()).as("lines 2 and 3 ran, line 1 did not run again").hasSize(2);
+    }
+
+    /** A line in flight when its gateway died is billed by another replica's sweeper from the engine's receipt, as a batch request. */
+    @Test
+    void aBatchRequestOfAGatewayThatDiedIsBilledAtTheBatchPrice() throws Exception {
+        clock.set(MONDAY_LUNCH);
+        var tenant = new Tenant("orphan");
+        String requestId = UUID.randomUUID().toString().replace("-", "");
+        TestRows.execute("""
+                INSERT INTO request_journal (request_id, tenant_id, api_key_id, model, endpoints, stream, started_at, price_class)
+                VALUES (?, ?, ?, 'scripted', ARRAY[?], false, ?, 'BATCH')""",
+                requestId, tenant.id, tenant.keyId, engine.uri().toString(), Timestamp.from(MONDAY_LUNCH.minus(Duration.ofHours(1))));
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (tenant.ledger().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(tenant.ledger()).singleElement().satisfies(entry -> assertThat(entry).containsEntry("request_id", requestId)
+                .containsEntry("tier", BatchClass.TIER));
     }
 
     @Test

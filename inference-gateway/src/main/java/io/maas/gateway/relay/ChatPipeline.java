@@ -170,7 +170,7 @@ public class ChatPipeline {
             // on the wall clock the engine client and the watch compare with (the injected clock is the billing clock)
             Instant endsAt = Instant.now().plus(deadline);
             journal.open(new RequestJournal.Entry(requestId, caller.tenantId(), caller.keyId(), route.model(), route.endpoints(),
-                    chat.stream(), admittedAt));
+                    chat.stream(), admittedAt, priceClass));
             var waiting = new Waiting(sink);
             var routing = new Router.Request(requestId, caller.tenantId(), chat.prompt(), chat.stream() ? waiting : Router.Waiting.SILENT);
             EngineClient.EngineCall sent;
