@@ -314,6 +314,11 @@ class BatchIT {
                 + jsonl(1, "scripted")
                 + "not json\n";
         Batch failed = tenant.sdk().batches().create(params(tenant.upload(problems).id()).build());
+        String fim = "{\"custom_id\":\"fim-1\",\"method\":\"POST\",\"url\":\"/v1/completions\",\"body\":{\"model\":\"scripted\","
+                + "\"prompt\":\"def add(a, b):\",\"suffix\":\"    return c\",\"max_tokens\":16}}\n";
+        Batch fimBatch = tenant.sdk().batches().create(params(tenant.upload(fim).id()).endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS).build());
+        Batch chatLinesAsFim = tenant.sdk().batches().create(params(good.id()).endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS).build());
+        tenant.sdk().batches().cancel(fimBatch.id());
 
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(tooLarge.body()).contains("\"code\":\"request_too_large\"");
@@ -327,6 +332,10 @@ class BatchIT {
         assertThat(failed.errors().orElseThrow().data().orElseThrow())
                 .extracting(e -> e.line().orElseThrow() + " " + e.code().orElseThrow() + " " + e.param().orElse("-"))
                 .containsExactly("2 invalid_url url", "3 model_not_found body.model", "4 duplicate_custom_id custom_id", "5 invalid_json -");
+
+        assertThat(fimBatch.status()).as("FIM lines pass the FIM parser").isEqualTo(Batch.Status.IN_PROGRESS);
+        assertThat(chatLinesAsFim.errors().orElseThrow().data().orElseThrow()).extracting(e -> e.code().orElseThrow())
+                .containsExactly("invalid_url", "invalid_url");
 
         assertThat(tenant.sdk().files().retrieve(good.id()).bytes()).isEqualTo(jsonl(2, "scripted").length());
         assertThat(tenant.sdk().files().list().data()).extracting(FileObject::id).contains(good.id());

@@ -15,8 +15,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A batch's input file read and checked line by line, as OpenAI's batch format has it: each non-blank line a
  * JSON object {@code {"custom_id", "method": "POST", "url", "body"}}, {@code custom_id} unique in the file,
  * {@code url} the batch's endpoint, {@code body} a request that endpoint accepts ({@link RequestParser}: the same
- * refusals as online, by {@code param}) for a model the batch's key may call, never streamed. Every problem is
+ * refusals as online, by {@code param}) for a model the batch's key may call, never streamed. The endpoints are
+ * chat completions and FIM completions ({@link ChatRequest.Api}). Every problem is
  * collected with its line number (at most {@value #MAX_ERRORS} are reported); a file with any is refused whole.
  */
 final class BatchInput {
@@ -50,6 +53,19 @@ final class BatchInput {
         this.parser = parser;
         this.routes = routes;
         this.json = json;
+    }
+
+    /** The API whose path is {@code endpoint}, if a batch may call it. */
+    static Optional<ChatRequest.Api> api(String endpoint) {
+        return Arrays.stream(ChatRequest.Api.values()).filter(api -> api.path().equals(endpoint)).findFirst();
+    }
+
+    /** {@code body} parsed as a request of {@code endpoint}, as online requests are parsed. */
+    static ChatRequest parse(RequestParser parser, String endpoint, JsonNode body) {
+        return switch (api(endpoint).orElseThrow()) {
+            case CHAT_COMPLETIONS -> parser.parse(body);
+            case COMPLETIONS -> parser.parseCompletion(body);
+        };
     }
 
     Checked check(InputStream file, String endpoint, CallerKey caller, int maxLines) {
@@ -119,7 +135,7 @@ final class BatchInput {
         }
         ChatRequest chat;
         try {
-            chat = parser.parse(body);
+            chat = parse(parser, endpoint, body);
             routes.resolve(chat.model(), caller);
         } catch (ApiException refused) {
             throw new Problem(refused.error().code(), refused.getMessage(), refused.param() == null ? "body" : "body." + refused.param());

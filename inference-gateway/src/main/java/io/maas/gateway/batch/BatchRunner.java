@@ -167,7 +167,7 @@ class BatchRunner {
             ApiException refused = keyRefused;
             workers.execute(() -> {
                 try {
-                    run(line, as, refused, priceClass);
+                    run(batch.endpoint(), line, as, refused, priceClass);
                 } catch (RuntimeException e) {
                     log.error("Batch {} line {} failed in the gateway; it runs again later", line.batchId(), line.lineNo(), e);
                     batches.release(line);
@@ -187,13 +187,13 @@ class BatchRunner {
         }
     }
 
-    private void run(Batches.Claimed line, CallerKey caller, ApiException keyRefused, PriceClass priceClass) {
+    private void run(String endpoint, Batches.Claimed line, CallerKey caller, ApiException keyRefused, PriceClass priceClass) {
         if (caller == null) {
             batches.ended(line, false, responseLine(line, keyRefused.error().status(), errorBody(keyRefused)));
             return;
         }
         try {
-            ChatRequest chat = parser.parse(json.readTree(line.body()));
+            ChatRequest chat = BatchInput.parse(parser, endpoint, json.readTree(line.body()));
             var answer = new CapturedAnswer();
             pipeline.run(caller, line.requestId(), chat, priceClass, answer);
             batches.ended(line, true, responseLine(line, 200, answer.answer()));

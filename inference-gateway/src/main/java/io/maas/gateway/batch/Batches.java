@@ -41,8 +41,8 @@ class Batches {
             """;
 
     /** A batch the runner looks at: its owner and key, when it may run, and where it stands. */
-    record Open(String id, UUID tenantId, UUID keyId, boolean runSooner, BatchStatus status, Instant expiresAt,
-                Instant finalizingAt, Instant inProgressAt) {
+    record Open(String id, UUID tenantId, UUID keyId, String endpoint, boolean runSooner, BatchStatus status, Instant expiresAt,
+                Instant inProgressAt) {
     }
 
     /** A line claimed for running under {@code requestId}. */
@@ -130,11 +130,11 @@ class Batches {
     /** The batches that are not done, oldest first. */
     List<Open> open() {
         return jdbc.sql("""
-                        SELECT id, tenant_id, api_key_id, run_sooner, status, expires_at, finalizing_at, in_progress_at FROM batch
+                        SELECT id, tenant_id, api_key_id, endpoint, run_sooner, status, expires_at, in_progress_at FROM batch
                         WHERE status IN ('in_progress', 'cancelling', 'finalizing') ORDER BY seq""")
                 .query((rs, row) -> new Open(rs.getString("id"), rs.getObject("tenant_id", UUID.class), rs.getObject("api_key_id", UUID.class),
-                        rs.getBoolean("run_sooner"), BatchStatus.of(rs.getString("status")), instant(rs, "expires_at"),
-                        instant(rs, "finalizing_at"), instant(rs, "in_progress_at")))
+                        rs.getString("endpoint"), rs.getBoolean("run_sooner"), BatchStatus.of(rs.getString("status")), instant(rs, "expires_at"),
+                        instant(rs, "in_progress_at")))
                 .list();
     }
 

@@ -73,9 +73,9 @@ class BatchesController {
         }
         String inputFileId = string(request, "input_file_id");
         String endpoint = string(request, "endpoint");
-        if (!endpoint.equals(ChatRequest.Api.CHAT_COMPLETIONS.path())) {
-            throw invalid("'endpoint' must be \"" + ChatRequest.Api.CHAT_COMPLETIONS.path() + "\" (was \"" + endpoint
-                    + "\"): the only endpoint batches run here.", "endpoint");
+        if (BatchInput.api(endpoint).isEmpty()) {
+            throw invalid("'endpoint' must be \"" + ChatRequest.Api.CHAT_COMPLETIONS.path() + "\" or \"" + ChatRequest.Api.COMPLETIONS.path()
+                    + "\" (was \"" + endpoint + "\"): the endpoints batches run here.", "endpoint");
         }
         String window = string(request, "completion_window");
         if (!window.equals(Batch.COMPLETION_WINDOW)) {
