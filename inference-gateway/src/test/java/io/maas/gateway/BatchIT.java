@@ -188,6 +188,29 @@ class BatchIT {
         tenant.sdk().batches().cancel(second.id());
     }
 
+    /**
+     * A prepaid balance of ¥0.01 covers the worst case of a line at the batch price (97 prompt tokens at most + 4,000
+     * output: ¥0.0080485) but not at the online off-peak price (¥0.016097): the batch's lines are reserved at the batch price.
+     */
+    @Test
+    void aBatchLineIsReservedAtTheBatchPrice() throws Exception {
+        clock.set(MONDAY_LUNCH);
+        var tenant = new Tenant("prepaid");
+        TestRows.execute("UPDATE tenant SET billing_mode = 'PREPAID' WHERE id = ?", tenant.id);
+        TestRows.execute("""
+                INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by, created_at)
+                VALUES (?, ?, 'TOP_UP', 'CNY', 0.01, 'test', '2026-01-01T00:00:00Z')""", UUID.randomUUID(), tenant.id);
+        String line = jsonl(1, "scripted").replace("\"max_tokens\":16", "\"max_tokens\":4000");
+        FileObject input = tenant.upload(line);
+
+        var online = tenant.send("POST", "/v1/chat/completions", body(line.strip()));
+        Batch done = tenant.await(tenant.sdk().batches().create(params(input.id()).build()).id(),
+                b -> b.status().equals(Batch.Status.COMPLETED));
+
+        assertThat(online.statusCode()).as("the online worst case is more than the balance").isEqualTo(402);
+        assertThat(done.requestCounts().orElseThrow().completed()).as(() -> done.errorFileId().map(tenant::content).toString()).isEqualTo(1);
+    }
+
     /** Two online requests the engine takes 3 s over fill the model's room (max-endpoint-load 2): the batch waits for them. */
     @Test
     void onlineRequestsGoFirstABatchRunsOnlyInTheEnginesSpareRoom() throws Exception {

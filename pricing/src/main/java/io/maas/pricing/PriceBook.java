@@ -199,6 +199,14 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
      * they may change, see {@link TierSchedule}).
      */
     public ModelPrices maxPrices(String model, Instant start, Instant latestCompletion) {
+        return maxPrices(model, start, latestCompletion, PriceClass.ONLINE);
+    }
+
+    /**
+     * {@link #maxPrices(String, Instant, Instant)} of a request in {@code priceClass}: for a batch request, the batch
+     * prices of every version that can be in force (tier prices where a version has no batch class).
+     */
+    public ModelPrices maxPrices(String model, Instant start, Instant latestCompletion, PriceClass priceClass) {
         requireOrdered(start, latestCompletion);
         NavigableSet<Instant> candidates = new TreeSet<>();
         candidates.add(start);
@@ -213,7 +221,9 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
         ModelPrices max = null;
         for (Instant instant : candidates) {
             PriceBookVersion version = versionAt(instant);
-            ModelPrices prices = version.prices(model, version.schedule().tierAt(instant));
+            ModelPrices prices = priceClass == PriceClass.BATCH && !version.batch().isNone()
+                    ? version.batchPrices(model)
+                    : version.prices(model, version.schedule().tierAt(instant));
             max = max == null ? prices : max.max(prices);
         }
         return max;

@@ -67,6 +67,15 @@ class BatchClassTests {
     }
 
     @Test
+    void theWorstCaseOfABatchRequestIsTheBatchPriceEvenAcrossPeak() {
+        Instant before = beijing("2026-03-16T08:30");
+        Instant after = beijing("2026-03-16T09:30");
+
+        assertThat(deepseek2026.maxPrices("deepseek-flash", before, after, PriceClass.BATCH).output()).isEqualByComparingTo("2");
+        assertThat(deepseek2026.maxPrices("deepseek-flash", before, after, PriceClass.ONLINE).output()).isEqualByComparingTo("8");
+    }
+
+    @Test
     void aBookWithoutABatchClassPricesBatchesAsOnlineAndRunsThemAtAnyTime() {
         PriceBook book = PriceBook.of("plain", null, TestBooks.version("v", "2026-01-01T00:00:00Z", cny("1", "2", "3"), "UTC", "standard"));
         Instant at = Instant.parse("2026-03-16T10:00:00Z");
@@ -74,6 +83,7 @@ class BatchClassTests {
         assertThat(book.versions().getFirst().batch().isNone()).isTrue();
         assertThat(charge(book, MODEL, at, PriceClass.BATCH)).isEqualTo(charge(book, MODEL, at, PriceClass.ONLINE));
         assertThat(book.batchRunsAt(at)).isTrue();
+        assertThat(book.maxPrices(MODEL, at, at, PriceClass.BATCH)).isEqualTo(book.maxPrices(MODEL, at, at));
         assertThat(PricingJson.write(book)).doesNotContain("batch");
     }
 

@@ -71,7 +71,7 @@ public class Admitter {
         }
         long promptTokens = demand.promptBytes() + properties.promptOverheadTokens();
         Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
-        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(properties.lease()));
+        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, demand.priceClass(), now, now.plus(properties.lease()));
 
         Map<String, String> headers = Map.of();
         boolean counted = false;

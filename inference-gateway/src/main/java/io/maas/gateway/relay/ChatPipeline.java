@@ -162,7 +162,7 @@ public class ChatPipeline {
         ModelRoutes.Route route = routes.resolve(chat.model(), caller);
         Instant admittedAt = clock.instant();
         long admittedNanos = System.nanoTime();
-        Admission admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
+        Admission admission = admitter.admit(caller, chat.demand(requestId, priceClass), admittedAt);
         try {
             var headers = new LinkedHashMap<>(admission.headers());
             headers.put(RequestId.HEADER, requestId);
