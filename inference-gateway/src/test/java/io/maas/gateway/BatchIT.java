@@ -369,6 +369,11 @@ class BatchIT {
         assertThatThrownBy(() -> tenant.sdk().files().retrieve(good.id())).isInstanceOf(NotFoundException.class);
         assertThat(tenant.send("GET", "/v1/files", null).statusCode()).isEqualTo(200);
         assertThat(calls.send(port, "GET", "/v1/files", null, null).statusCode()).isEqualTo(401);
+        assertThat(tenant.send("POST", "/v1/files", "{}").statusCode()).as("not multipart").isEqualTo(415);
+        assertThat(tenant.send("POST", "/v1/batches", "{not json").statusCode()).isEqualTo(400);
+        assertThat(tenant.send("GET", "/v1/batches?limit=0", null).body()).contains("\"param\":\"limit\"");
+        assertThat(tenant.send("POST", "/v1/batches", "{\"input_file_id\":\"" + good.id() + "\",\"endpoint\":\"/v1/chat/completions\","
+                + "\"completion_window\":\"1h\"}").body()).contains("\"param\":\"completion_window\"");
     }
 
     private static BatchCreateParams.Builder params(String inputFileId) {

@@ -25,16 +25,20 @@ final class DiskFileStore implements FileStore {
     public long put(String id, InputStream content) throws IOException {
         Path target = path(id);
         Path partial = dir.resolve(id + ".partial");
-        long bytes;
-        try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            bytes = content.transferTo(out);
+        try {
+            long bytes;
+            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                bytes = content.transferTo(out);
+            }
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return bytes;
+        } finally {
+            Files.deleteIfExists(partial);
         }
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        return bytes;
     }
 
     @Override
