@@ -263,6 +263,25 @@ class GatewayIT {
     }
 
     @Test
+    void fimGoesToTheEnginesCompletionsWithTheReservedCapAndIsMeteredLikeChat() throws SQLException {
+        var whole = send("POST", "/v1/completions", KEY, "{\"model\":\"scripted\",\"prompt\":\"def fim_whole(\",\"suffix\":\"return x\"}");
+        var streamed = send("POST", "/v1/completions", KEY, "{\"model\":\"scripted\",\"prompt\":\"def fim_stream(\",\"suffix\":\"\","
+                + "\"stream\":true,\"max_tokens\":64}");
+
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        assertThat(whole.body()).contains("\"object\":\"text_completion\"", "\"text\":\"x = 1\"");
+        assertThat(streamed.body()).contains("\"text\":\"x = \"", "\"text\":\"1\"", "data: [DONE]").doesNotContain("\"usage\"");
+        String sentWhole = engine.requestBodies.stream().filter(b -> b.contains("fim_whole")).findFirst().orElseThrow();
+        String sentStream = engine.requestBodies.stream().filter(b -> b.contains("fim_stream")).findFirst().orElseThrow();
+        assertThat(sentWhole).contains("\"suffix\":\"return x\"", "\"max_tokens\":4096");
+        assertThat(sentStream).contains("\"max_tokens\":64", "\"include_usage\":true");
+        for (var response : List.of(whole, streamed)) {
+            var record = usageRecord(response.headers().firstValue("x-request-id").orElseThrow());
+            assertThat(record).containsEntry("outcome", "COMPLETED").containsEntry("prompt_tokens", "7").containsEntry("completion_tokens", "2");
+        }
+    }
+
+    @Test
     void theStreamOptionsTheOpenAiSdksSendAreAccepted() {
         var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "sdk options", true)
                 .replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true,\"include_obfuscation\":false}"));

@@ -45,6 +45,7 @@ final class ScriptedEngine implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/v1/completions", this::fim);
         server.createContext("/engine/requests/", this::receipt);
         server.createContext("/health", this::health);
         server.start();
@@ -163,6 +164,28 @@ final class ScriptedEngine implements AutoCloseable {
 
     private void health(HttpExchange exchange) throws IOException {
         send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+    }
+
+    /** FIM ({@code /v1/completions}): {@code text_completion} answers, whole or streamed, with usage 7 + 2. */
+    private void fim(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requestBodies.add(body);
+        String id = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        seen.add(id);
+        String text = "{\"id\":\"cmpl-" + id + "\",\"object\":\"text_completion\",\"created\":1,\"model\":\"scripted\",\"choices\":";
+        if (!body.contains("\"stream\":true")) {
+            send(exchange, 200, "application/json", text + "[{\"index\":0,\"text\":\"x = 1\",\"finish_reason\":\"stop\"}],\"usage\":"
+                    + usage(7, 2) + "}");
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            event(out, "data: " + text + "[{\"index\":0,\"text\":\"x = \",\"finish_reason\":null}]}");
+            event(out, "data: " + text + "[{\"index\":0,\"text\":\"1\",\"finish_reason\":\"stop\"}]}");
+            event(out, "data: " + text + "[],\"usage\":" + usage(7, 2) + "}");
+            event(out, "data: [DONE]");
+        }
     }
 
     private void receipt(HttpExchange exchange) throws IOException {
