@@ -339,9 +339,10 @@ class BatchIT {
         Batch failed = tenant.sdk().batches().create(params(tenant.upload(problems).id()).build());
         String fim = "{\"custom_id\":\"fim-1\",\"method\":\"POST\",\"url\":\"/v1/completions\",\"body\":{\"model\":\"scripted\","
                 + "\"prompt\":\"def add(a, b):\",\"suffix\":\"    return c\",\"max_tokens\":16}}\n";
-        Batch fimBatch = tenant.sdk().batches().create(params(tenant.upload(fim).id()).endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS).build());
+        Batch fimBatch = tenant.sdk().batches().create(params(tenant.upload(fim).id()).endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS)
+                .putAdditionalBodyProperty("schedule", JsonValue.from("asap")).build());
         Batch chatLinesAsFim = tenant.sdk().batches().create(params(good.id()).endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS).build());
-        tenant.sdk().batches().cancel(fimBatch.id());
+        Batch fimDone = tenant.await(fimBatch.id(), b -> b.status().equals(Batch.Status.COMPLETED));
 
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(tooLarge.body()).contains("\"code\":\"request_too_large\"");
@@ -357,6 +358,8 @@ class BatchIT {
                 .containsExactly("2 invalid_url url", "3 model_not_found body.model", "4 duplicate_custom_id custom_id", "5 invalid_json -");
 
         assertThat(fimBatch.status()).as("FIM lines pass the FIM parser").isEqualTo(Batch.Status.IN_PROGRESS);
+        assertThat(tenant.content(fimDone.outputFileId().orElseThrow())).singleElement()
+                .satisfies(line -> assertThat(line.get("response").get("body").get("object").asString()).isEqualTo("text_completion"));
         assertThat(chatLinesAsFim.errors().orElseThrow().data().orElseThrow()).extracting(e -> e.code().orElseThrow())
                 .containsExactly("invalid_url", "invalid_url");
 
