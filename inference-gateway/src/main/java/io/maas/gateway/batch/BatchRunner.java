@@ -14,6 +14,7 @@ import io.maas.gateway.relay.RequestParser;
 import io.maas.gateway.routing.ModelRoutes;
 import io.maas.gateway.routing.Router;
 import io.maas.pricing.PriceClass;
+import jakarta.annotation.PreDestroy;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -63,6 +65,7 @@ class BatchRunner {
 
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
     private static final int PAGE = 1000;
+    private static final int STOP_WAIT_SECONDS = 20;
 
     private final Batches batches;
     private final StoredFiles files;
@@ -76,8 +79,10 @@ class BatchRunner {
     private final Clock clock;
     private final int maxEndpointLoad;
     private final Duration claimTimeout;
+    private final int concurrency;
     private final Semaphore slots;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean stopping;
 
     BatchRunner(Batches batches, StoredFiles files, ChatPipeline pipeline, RequestParser parser, ModelRoutes routes, Router router,
                 ApiKeyAuthenticator keys, TenantPriceBooks books, JsonMapper json, Clock clock, BatchProperties properties,
@@ -94,7 +99,8 @@ class BatchRunner {
         this.clock = clock;
         this.maxEndpointLoad = properties.maxEndpointLoad();
         this.claimTimeout = gateway.requestDeadline().plus(gateway.receiptWait()).plusMinutes(1);
-        this.slots = new Semaphore(properties.concurrency());
+        this.concurrency = properties.concurrency();
+        this.slots = new Semaphore(concurrency);
     }
 
     @Scheduled(initialDelayString = "${platform.gateway.batch.poll-interval:5s}", fixedDelayString = "${platform.gateway.batch.poll-interval:5s}")
@@ -106,9 +112,25 @@ class BatchRunner {
         }
     }
 
+    /**
+     * At shutdown no line is claimed any more, and the lines running are given {@value #STOP_WAIT_SECONDS} s to end
+     * (their results recorded); a line still running then is claimed again, by any replica, once its claim is stale.
+     */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopping = true;
+        if (slots.tryAcquire(concurrency, STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            slots.release(concurrency);
+        }
+        workers.shutdown();
+    }
+
     /** One look at every open batch: finish what is done, expire what is late, start lines where it may. */
     void pass() {
         for (Batches.Open batch : batches.open()) {
+            if (stopping) {
+                return;
+            }
             Instant now = clock.instant();
             Instant stale = now.minus(claimTimeout);
             switch (batch.status()) {
@@ -148,7 +170,7 @@ class BatchRunner {
             keyRefused = e;
         }
         PriceClass priceClass = batch.runSooner() ? PriceClass.ONLINE : PriceClass.BATCH;
-        while (slots.tryAcquire()) {
+        while (!stopping && slots.tryAcquire()) {
             Optional<Batches.Claimed> claimed = batches.claim(batch.id(), clock.instant(), stale);
             if (claimed.isEmpty()) {
                 slots.release();
