@@ -37,9 +37,12 @@ class ModularityTests {
         slices().matching("io.maas.gateway.(*)..").should().beFreeOfCycles().check(GATEWAY);
     }
 
-    /** What the gateway writes: usage, its ledger and roll-ups, reservations, the request journal. */
+    /**
+     * What the gateway writes: usage, its ledger and roll-ups, reservations, the request journal, and what tenants send
+     * through {@code /v1} with their keys: files and batches.
+     */
     private static final Set<String> DATA_PLANE_TABLES = Set.of("usage_record", "usage_ledger", "usage_daily", "deployment_daily",
-            "admission_reservation", "request_journal");
+            "admission_reservation", "request_journal", "batch_file", "batch", "batch_line");
     /** The one control-plane column the gateway keeps up to date: when a key was last used. */
     private static final String KEY_LAST_USED = "UPDATE api_key SET last_used_at";
     /** INSERT INTO t, UPDATE t, DELETE FROM t (SQL is written in capitals here); not an upsert's DO UPDATE nor FOR UPDATE. */

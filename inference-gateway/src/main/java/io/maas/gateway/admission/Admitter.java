@@ -84,7 +84,7 @@ public class Admitter {
         }
         long promptTokens = demand.promptBytes() + properties.promptOverheadTokens();
         Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
-        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(priceHorizon));
+        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, demand.priceClass(), now, now.plus(priceHorizon));
 
         Map<String, String> headers = Map.of();
         boolean counted = false;

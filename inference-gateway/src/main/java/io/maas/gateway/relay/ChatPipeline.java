@@ -15,6 +15,7 @@ import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.metrics.GatewayMetrics;
 import io.maas.gateway.routing.ModelRoutes;
 import io.maas.gateway.routing.Router;
+import io.maas.pricing.PriceClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -126,8 +127,8 @@ public class ChatPipeline {
     }
 
     /** What is known of a request from the moment an engine accepted it. */
-    private record Accepted(CallerKey caller, String requestId, ModelRoutes.Route route,
-                            EngineClient.EngineCall call, boolean stream, Instant startedAt, long startedNanos, Admission admission) {
+    private record Accepted(CallerKey caller, String requestId, ModelRoutes.Route route, EngineClient.EngineCall call,
+                            boolean stream, Instant startedAt, long startedNanos, Admission admission, PriceClass priceClass) {
     }
 
     /**
@@ -139,18 +140,24 @@ public class ChatPipeline {
      * @throws IOException  the sink failed to deliver a whole answer (the client left); it is recorded regardless
      */
     public void run(CallerKey caller, String requestId, ChatRequest chat, AnswerSink sink) throws IOException {
+        run(caller, requestId, chat, PriceClass.ONLINE, sink);
+    }
+
+    /** {@link #run(CallerKey, String, ChatRequest, AnswerSink)}, its usage priced in {@code priceClass} (a batch's line: batch). */
+    public void run(CallerKey caller, String requestId, ChatRequest chat, PriceClass priceClass, AnswerSink sink) throws IOException {
         try {
-            admitted(caller, requestId, chat, sink);
+            admitted(caller, requestId, chat, priceClass, sink);
         } catch (ApiException refused) {
             throw refused.withHeader(RequestId.HEADER, requestId); // a refused request can be quoted to support too
         }
     }
 
-    private void admitted(CallerKey caller, String requestId, ChatRequest chat, AnswerSink sink) throws IOException {
+    private void admitted(CallerKey caller, String requestId, ChatRequest chat, PriceClass priceClass, AnswerSink sink)
+            throws IOException {
         ModelRoutes.Route route = routes.resolve(chat.model(), caller);
         Instant admittedAt = clock.instant();
         long admittedNanos = System.nanoTime();
-        Admission admission = admitter.admit(caller, chat.demand(requestId), admittedAt);
+        Admission admission = admitter.admit(caller, chat.demand(requestId, priceClass), admittedAt);
         try {
             var headers = new LinkedHashMap<>(admission.headers());
             headers.put(RequestId.HEADER, requestId);
@@ -158,7 +165,7 @@ public class ChatPipeline {
             // on the wall clock the engine client and the watch compare with (the injected clock is the billing clock)
             Instant endsAt = Instant.now().plus(deadline);
             journal.open(new RequestJournal.Entry(requestId, caller.tenantId(), caller.keyId(), route.model(), route.endpoints(),
-                    chat.stream(), admittedAt));
+                    chat.stream(), admittedAt, priceClass));
             var waiting = new Waiting(sink);
             var routing = new Router.Request(requestId, caller.tenantId(), chat.prompt(), chat.stream() ? waiting : Router.Waiting.SILENT);
             EngineClient.EngineCall sent;
@@ -166,7 +173,8 @@ public class ChatPipeline {
                 sent = engines.call(route, chat.api(), routing, json.writeValueAsBytes(chat.engineBody(admission.outputCap())), endsAt);
             } catch (EngineClient.SentWithoutAnswer lost) {
                 var call = new EngineClient.EngineCall(lost.lease(), InputStream.nullInputStream());
-                var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admittedNanos, admission);
+                var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admittedNanos, admission,
+                        priceClass);
                 engines.finalUsage(lost.lease().endpoint(), requestId, receiptWait)
                         .ifPresent(usage -> settle(accepted, usage, Outcome.ENGINE_ERROR, 0));
                 waiting.refuse(lost.answer());
@@ -177,7 +185,8 @@ public class ChatPipeline {
             }
             var call = new EngineClient.EngineCall(sent.lease(), watch.watch(sent.body(), endsAt, chat.stream(), requestId));
             try {
-                var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admittedNanos, admission);
+                var accepted = new Accepted(caller, requestId, route, call, chat.stream(), admittedAt, admittedNanos, admission,
+                        priceClass);
                 if (chat.stream()) {
                     stream(accepted, chat.clientWantsUsage(), sink);
                 } else {
@@ -296,7 +305,8 @@ public class ChatPipeline {
         recorder.record(new UsageRecord(accepted.requestId(), accepted.caller().tenantId(), accepted.caller().keyId(),
                 accepted.route().model(), accepted.call().endpoint(), accepted.stream(), usage,
                 accepted.startedAt(), completedAt, outcome, new UsageRecord.Placement(accepted.route().deploymentId(),
-                accepted.call().lease().replicaId(), accepted.route().catalogModel(), accepted.call().lease().queued().toMillis())));
+                accepted.call().lease().replicaId(), accepted.route().catalogModel(), accepted.call().lease().queued().toMillis()),
+                accepted.priceClass()));
         accepted.admission().settle(usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens());
         metrics.finished(accepted.route().model(), accepted.call().endpoint().toString(), outcome.name().toLowerCase(Locale.ROOT),
                 accepted.caller().tenantId(), usage.promptTokens(), usage.cacheHitTokens(), usage.completionTokens(),

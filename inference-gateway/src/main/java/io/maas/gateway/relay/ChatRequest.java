@@ -2,6 +2,7 @@ package io.maas.gateway.relay;
 
 import io.maas.gateway.admission.Demand;
 import io.maas.gateway.routing.PromptBlocks;
+import io.maas.pricing.PriceClass;
 import java.util.OptionalLong;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -54,9 +55,9 @@ public record ChatRequest(Api api, String model, boolean stream, boolean clientW
         return forwarded.deepCopy();
     }
 
-    /** What admission needs to know of this request. */
-    Demand demand(String requestId) {
-        return new Demand(requestId, model, outputTokens, promptBytes);
+    /** What admission needs to know of this request, priced in {@code priceClass}. */
+    Demand demand(String requestId, PriceClass priceClass) {
+        return new Demand(requestId, model, outputTokens, promptBytes, priceClass);
     }
 
     /** The body for the engine: the forwarded members with {@code max_tokens} = {@code outputCap}, the cap admission reserved. */

@@ -109,7 +109,7 @@ class DemoTenant implements ApplicationRunner {
         ModelPrices flash = template.models().values().iterator().next();
         Map<String, ModelPrices> models = new LinkedHashMap<>();
         demo.models().forEach(model -> models.put(model, flash));
-        var version = new PriceBookVersion(template.version(), template.effectiveFrom(), models, template.schedule());
+        var version = new PriceBookVersion(template.version(), template.effectiveFrom(), models, template.schedule(), template.batch());
         jdbc.sql("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, ?, ?, ?::jsonb)")
                 .params(book, version.version(), Timestamp.from(version.effectiveFrom()), PricingJson.write(version)).update();
         audit.recordBySystem("price-book.create", null, "price-book/" + DEMO_BOOK,

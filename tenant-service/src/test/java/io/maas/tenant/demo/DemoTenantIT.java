@@ -59,7 +59,7 @@ class DemoTenantIT {
             assertThat(keys.json().get(0).get("prefix").asString()).isEqualTo(ApiKeySecret.prefix(key));
             var book = admin.get("/api/v1/price-books/demo");
             assertThat(book.status()).as(book.body()).isEqualTo(200);
-            assertThat(book.body()).contains("\"demo-it-model\"");
+            assertThat(book.body()).contains("\"demo-it-model\"", "\"batch\"", "\"runIn\"");
             Map<String, String> seeded = rows();
             assertThat(seeded).containsEntry("tenants", "1").containsEntry("keys", "1").containsEntry("books", "1")
                     .containsEntry("defaults", "1").containsEntry("credits", "1").containsEntry("audited", "4");
