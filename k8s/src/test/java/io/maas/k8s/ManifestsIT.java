@@ -169,6 +169,22 @@ class ManifestsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
+    void theBatchFilesOfAllGatewaysAreOnOneSharedPersistentVolume(String overlay) {
+        Workload gateway = workload(overlay, GATEWAY);
+        Container container = gateway.pod().getContainers().getFirst();
+        String files = environment(overlay, container).get("PLATFORM_GATEWAY_FILES_DIR");
+        String volume = container.getVolumeMounts().stream().filter(mount -> mount.getMountPath().equals(files)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted at the files directory " + files)).getName();
+        String claim = gateway.pod().getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst()
+                .map(v -> v.getPersistentVolumeClaim().getClaimName())
+                .orElseThrow(() -> new AssertionError("the files volume " + volume + " is not a persistent volume claim"));
+        PersistentVolumeClaim shared = of(overlay, PersistentVolumeClaim.class).filter(c -> c.getMetadata().getName().equals(claim))
+                .findFirst().orElseThrow(() -> new AssertionError("no claim " + claim + " in " + overlay));
+        assertThat(shared.getSpec().getAccessModes()).containsExactly(overlay.equals("dev") ? "ReadWriteOnce" : "ReadWriteMany");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
     void onlyGatewaysReachEnginePods(String overlay) {
         assertThat(of(overlay, NetworkPolicy.class)).anySatisfy(deny -> {
             assertThat(deny.getMetadata().getNamespace()).isEqualTo("maas-engines");
