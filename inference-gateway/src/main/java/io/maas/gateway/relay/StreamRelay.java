@@ -26,10 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
 class StreamRelay {
 
     /**
-     * How the relay ended, what the engine reported, how many events reached the client, and when the
-     * first did ({@link System#nanoTime()}; 0 when none did).
+     * How the relay ended, what the engine reported, how many tokens reached the client (events whose
+     * delta carries content or reasoning; the opening role chunk, a usage chunk and an error carry none),
+     * and when the first event did ({@link System#nanoTime()}; 0 when none did).
      */
-    record Result(Outcome outcome, Usage usage, long eventsRelayed, long firstEventNanos) {
+    record Result(Outcome outcome, Usage usage, long tokensRelayed, long firstEventNanos) {
     }
 
     /** The client went away; raised from writes only, so it is never confused with the engine failing. */
@@ -49,6 +50,7 @@ class StreamRelay {
     Result relay(InputStream engine, SseWriter client, boolean clientWantsUsage) {
         Usage usage = null;
         long relayed = 0;
+        long tokens = 0;
         long first = 0;
         try (SseReader events = new SseReader(engine)) {
             SseEvent event;
@@ -77,20 +79,34 @@ class StreamRelay {
                     }
                 }
                 String relayedData = data;
+                boolean token = carriesToken(data);
                 write(() -> client.data(relayedData));
                 if (relayed++ == 0) {
                     first = System.nanoTime();
                 }
+                if (token) {
+                    tokens++;
+                }
                 if (data.startsWith("{\"error\"")) {
-                    return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
+                    return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
                 }
             }
-            return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
+            return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         } catch (ClientGone e) {
-            return new Result(Outcome.CLIENT_CANCELLED, usage, relayed, first);
+            return new Result(Outcome.CLIENT_CANCELLED, usage, tokens, first);
         } catch (IOException | UncheckedIOException | tools.jackson.core.JacksonException e) {
-            return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
+            return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         }
+    }
+
+    /** Whether a chunk's delta carries generated text (one token per chunk, as engines stream). */
+    private boolean carriesToken(String data) {
+        JsonNode delta = json.readTree(data).at("/choices/0/delta");
+        return nonEmpty(delta.get("content")) || nonEmpty(delta.get("reasoning_content"));
+    }
+
+    private static boolean nonEmpty(JsonNode text) {
+        return text != null && text.isString() && !text.asString().isEmpty();
     }
 
     /** Tells the client, in-stream, that the engine broke off; the stream then ends without {@code [DONE]}. */
