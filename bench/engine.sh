@@ -20,4 +20,4 @@ export JAVA_HOME
 ./mvnw -q -B -DskipTests package -pl bench -am
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.maas.bench.engine.EngineBench \
   --gateway "$(value gateway)" --key "$(value api_key)" --engine "$(value engine)" --model "$(value model)" \
-  --model-file "$state/models/demo-moe-v1.gguf" "$@"
+  --model-file "$state/models/demo-moe-v2.gguf" "$@"

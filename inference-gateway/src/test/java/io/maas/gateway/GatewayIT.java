@@ -250,7 +250,7 @@ class GatewayIT {
     @Test
     void fieldsThatMultiplyWorkOrAreUnknownAre400NamingTheFieldAndNeverReachAnEngine() {
         Map<String, String> refused = Map.of("\"n\":2", "n", "\"best_of\":3", "best_of", "\"min_tokens\":100", "min_tokens",
-                "\"ignore_eos\":true", "ignore_eos", "\"logprobs\":true", "logprobs", "\"top_logprobs\":5", "top_logprobs",
+                "\"ignore_eos\":true", "ignore_eos", "\"logprobs\":1", "logprobs", "\"top_logprobs\":5", "top_logprobs",
                 "\"use_beam_search\":true", "use_beam_search", "\"stream_options\":{\"continuous_usage_stats\":true}",
                 "stream_options.continuous_usage_stats");
         refused.forEach((field, param) -> {
@@ -260,6 +260,25 @@ class GatewayIT {
             assertThat(response.body()).as(field).contains("\"param\":\"" + param + "\"");
         });
         assertThat(engine.requestBodies).noneMatch(b -> b.contains("multiply"));
+    }
+
+    @Test
+    void fimGoesToTheEnginesCompletionsWithTheReservedCapAndIsMeteredLikeChat() throws SQLException {
+        var whole = send("POST", "/v1/completions", KEY, "{\"model\":\"scripted\",\"prompt\":\"def fim_whole(\",\"suffix\":\"return x\"}");
+        var streamed = send("POST", "/v1/completions", KEY, "{\"model\":\"scripted\",\"prompt\":\"def fim_stream(\",\"suffix\":\"\","
+                + "\"stream\":true,\"max_tokens\":64}");
+
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        assertThat(whole.body()).contains("\"object\":\"text_completion\"", "\"text\":\"x = 1\"");
+        assertThat(streamed.body()).contains("\"text\":\"x = \"", "\"text\":\"1\"", "data: [DONE]").doesNotContain("\"usage\"");
+        String sentWhole = engine.requestBodies.stream().filter(b -> b.contains("fim_whole")).findFirst().orElseThrow();
+        String sentStream = engine.requestBodies.stream().filter(b -> b.contains("fim_stream")).findFirst().orElseThrow();
+        assertThat(sentWhole).contains("\"suffix\":\"return x\"", "\"max_tokens\":4096");
+        assertThat(sentStream).contains("\"max_tokens\":64", "\"include_usage\":true");
+        for (var response : List.of(whole, streamed)) {
+            var record = usageRecord(response.headers().firstValue("x-request-id").orElseThrow());
+            assertThat(record).containsEntry("outcome", "COMPLETED").containsEntry("prompt_tokens", "7").containsEntry("completion_tokens", "2");
+        }
     }
 
     @Test
@@ -289,8 +308,8 @@ class GatewayIT {
                 .replace("}],", "}],\"n\":1,\"logprobs\":false,\"temperature\":0.5,\"seed\":3,\"user\":\"u1\","));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(engineBody("allowed")).contains("\"temperature\":0.5", "\"seed\":3", "\"max_tokens\":4096")
-                .doesNotContain("\"n\":", "logprobs", "\"user\":");
+        assertThat(engineBody("allowed")).contains("\"temperature\":0.5", "\"seed\":3", "\"max_tokens\":4096", "\"logprobs\":false")
+                .doesNotContain("\"n\":", "\"user\":");
     }
 
     @Test

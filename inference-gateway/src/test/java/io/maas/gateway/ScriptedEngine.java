@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
  * {@code slow} (streams {@value #SLOW_CHUNKS} chunks {@value #SLOW_GAP_MS} ms apart, then usage 7 + {@value #SLOW_CHUNKS}),
  * {@code stall} (one chunk, then 3 s of silence), {@code keep-alive-forever} (one chunk, then only comments),
  * {@code late} (answers after {@value #LATE_MS} ms), {@code no-usage} and {@code cached-over-prompt} (an answer
- * without usage, or with more cached tokens than prompt tokens). Receipts report usage 7 + 2 for any id.
+ * without usage, or with more cached tokens than prompt tokens), {@code tool-call} (a call of {@code get_weather} with
+ * {@code {"location":"Paris"}}, whole or streamed in two argument fragments, finish reason {@code tool_calls}). Receipts report usage 7 + 2 for any id.
  * Every request id that reached it is kept, and the most requests it ran at once per content.
  */
 final class ScriptedEngine implements AutoCloseable {
@@ -45,6 +46,7 @@ final class ScriptedEngine implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/v1/completions", this::fim);
         server.createContext("/engine/requests/", this::receipt);
         server.createContext("/health", this::health);
         server.start();
@@ -119,6 +121,7 @@ final class ScriptedEngine implements AutoCloseable {
             case "no-usage" -> send(exchange, 200, "application/json", completion(id, null));
             case "cached-over-prompt" -> send(exchange, 200, "application/json", completion(id,
                     "{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9,\"prompt_tokens_details\":{\"cached_tokens\":9}}"));
+            case "tool-call" -> toolCall(exchange, id, stream);
             case "fail" -> send(exchange, 500, "application/json", "{\"error\":{\"message\":\"CUDA error: an illegal memory access\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
             case "too-long" -> send(exchange, 400, "application/json", "{\"error\":{\"message\":\"This model's maximum context length is 512 tokens.\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
             default -> {
@@ -143,6 +146,27 @@ final class ScriptedEngine implements AutoCloseable {
         }
     }
 
+    private static void toolCall(HttpExchange exchange, String id, boolean stream) throws IOException {
+        String call = "{\"index\":0,\"id\":\"call_" + id + "\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",";
+        if (!stream) {
+            send(exchange, 200, "application/json", "{\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion\",\"created\":1,"
+                    + "\"model\":\"scripted\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
+                    + "\"tool_calls\":[" + call + "\"arguments\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+                    + "\"usage\":" + usage(7, 2) + "}");
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            event(out, "data: " + chunk(id, "{\"role\":\"assistant\",\"tool_calls\":[" + call + "\"arguments\":\"\"}}]}", null));
+            event(out, "data: " + chunk(id, "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"location\\\":\"}}]}", null));
+            event(out, "data: " + chunk(id, "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}", null));
+            event(out, "data: " + chunk(id, "{}", "\"tool_calls\""));
+            event(out, "data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\",\"choices\":[],\"usage\":" + usage(7, 5) + "}");
+            event(out, "data: [DONE]");
+        }
+    }
+
     private void slow(HttpExchange exchange, String id) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
@@ -163,6 +187,28 @@ final class ScriptedEngine implements AutoCloseable {
 
     private void health(HttpExchange exchange) throws IOException {
         send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+    }
+
+    /** FIM ({@code /v1/completions}): {@code text_completion} answers, whole or streamed, with usage 7 + 2. */
+    private void fim(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requestBodies.add(body);
+        String id = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        seen.add(id);
+        String text = "{\"id\":\"cmpl-" + id + "\",\"object\":\"text_completion\",\"created\":1,\"model\":\"scripted\",\"choices\":";
+        if (!body.contains("\"stream\":true")) {
+            send(exchange, 200, "application/json", text + "[{\"index\":0,\"text\":\"x = 1\",\"finish_reason\":\"stop\"}],\"usage\":"
+                    + usage(7, 2) + "}");
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            event(out, "data: " + text + "[{\"index\":0,\"text\":\"x = \",\"finish_reason\":null}]}");
+            event(out, "data: " + text + "[{\"index\":0,\"text\":\"1\",\"finish_reason\":\"stop\"}]}");
+            event(out, "data: " + text + "[],\"usage\":" + usage(7, 2) + "}");
+            event(out, "data: [DONE]");
+        }
     }
 
     private void receipt(HttpExchange exchange) throws IOException {

@@ -8,9 +8,11 @@ import io.maas.db.testing.TestDatabase;
 import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
+import io.maas.pricing.BatchClass;
 import io.maas.pricing.Currency;
 import io.maas.pricing.ModelPrices;
 import io.maas.pricing.PriceBookVersion;
+import io.maas.pricing.PriceClass;
 import io.maas.pricing.PricingJson;
 import io.maas.pricing.StatementRounding;
 import io.maas.pricing.Tier;
@@ -92,13 +94,14 @@ class SettlementIT {
         engine.close();
     }
 
-    /** Model "scripted" at ¥0.2 / ¥2 / ¥3 per million tokens times {@code factor}, one tier. */
+    /** Model "scripted" at ¥0.2 / ¥2 / ¥3 per million tokens times {@code factor}, one tier; batches at half that. */
     private static PriceBookVersion version(String id, String effectiveFrom, String factor) {
         BigDecimal f = new BigDecimal(factor);
         var prices = new ModelPrices(new BigDecimal("0.2").multiply(f), new BigDecimal("2").multiply(f), new BigDecimal("3").multiply(f), Currency.CNY);
         var schedule = new TierSchedule(ZoneOffset.UTC, "standard", null,
                 List.of(new Tier("standard", List.of(), TierPricing.multiplier(BigDecimal.ONE), Map.of())), null);
-        return new PriceBookVersion(id, Instant.parse(effectiveFrom), Map.of("scripted", prices), schedule);
+        var batch = new BatchClass(List.of("standard"), TierPricing.multiplier(new BigDecimal("0.5")), Map.of());
+        return new PriceBookVersion(id, Instant.parse(effectiveFrom), Map.of("scripted", prices), schedule, batch);
     }
 
     @Test
@@ -164,6 +167,22 @@ class SettlementIT {
         assertThat(recorder.record(record)).isTrue();
         assertThat(recorder.record(record)).isFalse();
         assertThat(TestRows.one("SELECT count(*) AS n FROM usage_ledger WHERE request_id = ?", record.requestId())).containsEntry("n", "1");
+    }
+
+    @Test
+    void aBatchRequestIsPricedInTheBatchClassAndRolledUpAsItsOwnTier() throws SQLException {
+        Instant at = Instant.now();
+        var record = new UsageRecord("batch-" + UUID.randomUUID(), TENANT, KEY_ID, "scripted", URI.create("http://engine"), false,
+                Usage.of(10_000, 10_000, 10_000, 0), at, at, Outcome.COMPLETED, UsageRecord.Placement.STATIC, PriceClass.BATCH);
+
+        recorder.record(record);
+
+        Map<String, String> entry = TestRows.one("SELECT tier, amount, price_book_version FROM usage_ledger WHERE request_id = ?", record.requestId());
+        BigDecimal factor = entry.get("price_book_version").equals("v2") ? BigDecimal.TWO : BigDecimal.ONE;
+        assertThat(entry).containsEntry("tier", BatchClass.TIER);
+        assertThat(new BigDecimal(entry.get("amount"))).isEqualByComparingTo(new BigDecimal("0.026").multiply(factor));
+        assertThat(TestRows.one("SELECT sum(requests) AS n FROM usage_daily WHERE tenant_id = ? AND tier = 'batch'", TENANT))
+                .containsEntry("n", "1");
     }
 
     @Test

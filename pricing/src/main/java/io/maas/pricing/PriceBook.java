@@ -103,11 +103,29 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
      * each line is {@code tokens × price per million / 1,000,000} exactly, the amount their exact sum.
      */
     public Charge charge(String model, Instant start, Instant completion, TokenUsage usage) {
+        return charge(model, start, completion, usage, PriceClass.ONLINE);
+    }
+
+    /**
+     * {@link #charge(String, Instant, Instant, TokenUsage)} in a price class: a {@link PriceClass#BATCH} request is
+     * priced in the batch class of the version in force at the deciding instant, tier {@value BatchClass#TIER}, or,
+     * when that version has none, as an online request.
+     */
+    public Charge charge(String model, Instant start, Instant completion, TokenUsage usage, PriceClass priceClass) {
         requireOrdered(start, completion);
         Instant pricedAt = decidingInstant == DecidingInstant.START ? start : completion;
         PriceBookVersion version = versionAt(pricedAt);
-        Tier tier = version.schedule().tierAt(pricedAt);
-        ModelPrices prices = version.prices(model, tier);
+        boolean batch = priceClass == PriceClass.BATCH && !version.batch().isNone();
+        String tier;
+        ModelPrices prices;
+        if (batch) {
+            tier = BatchClass.TIER;
+            prices = version.batchPrices(model);
+        } else {
+            Tier inForce = version.schedule().tierAt(pricedAt);
+            tier = inForce.name();
+            prices = version.prices(model, inForce);
+        }
         List<ChargeLine> lines = new ArrayList<>();
         BigDecimal amount = BigDecimal.ZERO;
         for (TokenClass tokenClass : TokenClass.values()) {
@@ -116,7 +134,7 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
             lines.add(new ChargeLine(tokenClass, tokens, prices.perMillion(tokenClass), lineAmount));
             amount = amount.add(lineAmount);
         }
-        return new Charge(name, version.version(), version.effectiveFrom(), model, tier.name(), pricedAt, prices.currency(),
+        return new Charge(name, version.version(), version.effectiveFrom(), model, tier, pricedAt, prices.currency(),
                 Decimals.normalize(amount), lines);
     }
 
@@ -127,9 +145,23 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
      * the name is no deployment's.
      */
     public Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage) {
+        return charge(servedName, catalogModel, start, completion, usage, PriceClass.ONLINE);
+    }
+
+    /** {@link #charge(String, String, Instant, Instant, TokenUsage)} in a price class, as {@link #charge(String, Instant, Instant, TokenUsage, PriceClass)}. */
+    public Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage, PriceClass priceClass) {
         requireOrdered(start, completion);
         Instant pricedAt = decidingInstant == DecidingInstant.START ? start : completion;
-        return charge(pricedAs(servedName, catalogModel, pricedAt), start, completion, usage);
+        return charge(pricedAs(servedName, catalogModel, pricedAt), start, completion, usage, priceClass);
+    }
+
+    /**
+     * Whether a batch that did not ask to run sooner may run at {@code at}: the version in force then has no batch
+     * class, or the tier in force is one its batch class runs in ({@link BatchClass#runIn}).
+     */
+    public boolean batchRunsAt(Instant at) {
+        PriceBookVersion version = versionAt(at);
+        return version.batch().isNone() || version.batch().runIn().contains(version.schedule().tierAt(at).name());
     }
 
     /** The model whose prices apply at {@code at} to {@code servedName}, a name of {@code catalogModel}: see {@link #charge(String, String, Instant, Instant, TokenUsage)}. */
@@ -167,6 +199,14 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
      * they may change, see {@link TierSchedule}).
      */
     public ModelPrices maxPrices(String model, Instant start, Instant latestCompletion) {
+        return maxPrices(model, start, latestCompletion, PriceClass.ONLINE);
+    }
+
+    /**
+     * {@link #maxPrices(String, Instant, Instant)} of a request in {@code priceClass}: for a batch request, the batch
+     * prices of every version that can be in force (tier prices where a version has no batch class).
+     */
+    public ModelPrices maxPrices(String model, Instant start, Instant latestCompletion, PriceClass priceClass) {
         requireOrdered(start, latestCompletion);
         NavigableSet<Instant> candidates = new TreeSet<>();
         candidates.add(start);
@@ -181,7 +221,9 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
         ModelPrices max = null;
         for (Instant instant : candidates) {
             PriceBookVersion version = versionAt(instant);
-            ModelPrices prices = version.prices(model, version.schedule().tierAt(instant));
+            ModelPrices prices = priceClass == PriceClass.BATCH && !version.batch().isNone()
+                    ? version.batchPrices(model)
+                    : version.prices(model, version.schedule().tierAt(instant));
             max = max == null ? prices : max.max(prices);
         }
         return max;

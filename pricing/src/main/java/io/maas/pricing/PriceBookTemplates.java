@@ -18,10 +18,17 @@ import java.util.List;
  */
 public final class PriceBookTemplates {
 
-    /** deepseek-chat and deepseek-reasoner, off-peak UTC 16:30–00:30 every day (chat −50 %, reasoner −75 %). */
+    /**
+     * deepseek-chat and deepseek-reasoner, off-peak UTC 16:30–00:30 every day (chat −50 %, reasoner −75 %); batches run
+     * off-peak at half the off-peak prices (an assumption, as for deepseek-2026).
+     */
     public static final String DEEPSEEK_2025 = "deepseek-2025";
 
-    /** deepseek-flash, peak Beijing Monday–Friday 09:00–12:00 and 14:00–18:00 on working days, off-peak half. */
+    /**
+     * deepseek-flash, peak Beijing Monday–Friday 09:00–12:00 and 14:00–18:00 on working days, off-peak half; batches
+     * run off-peak at a quarter of the base prices (the off-peak half halved again, OpenAI's batch discount: DeepSeek
+     * publishes no batch price, this is the platform's assumption).
+     */
     public static final String DEEPSEEK_2026 = "deepseek-2026";
 
     /** The names {@link #load} knows. */
@@ -46,7 +53,7 @@ public final class PriceBookTemplates {
         HolidayCalendar calendar = template.calendars().stream().map(PriceBookTemplates::calendar).reduce(HolidayCalendar::merge).orElseThrow();
         return new PriceBook(book.name(), book.decidingInstant(), book.versions().stream()
                 .map(version -> new PriceBookVersion(version.version(), version.effectiveFrom(), version.models(),
-                        version.schedule().withCalendar(calendar)))
+                        version.schedule().withCalendar(calendar), version.batch()))
                 .toList());
     }
 

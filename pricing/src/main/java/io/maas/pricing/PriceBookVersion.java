@@ -1,5 +1,6 @@
 package io.maas.pricing;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -13,8 +14,11 @@ import java.util.TreeMap;
  * @param effectiveFrom the first instant this version applies to (inclusive)
  * @param models        base prices per model name
  * @param schedule      the time-of-day tiers
+ * @param batch         the batch price class (optional, defaults to {@link BatchClass#NONE})
  */
-public record PriceBookVersion(String version, Instant effectiveFrom, Map<String, ModelPrices> models, TierSchedule schedule) {
+public record PriceBookVersion(String version, Instant effectiveFrom, Map<String, ModelPrices> models, TierSchedule schedule,
+                               @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = BatchClass.NoneFilter.class)
+                               BatchClass batch) {
 
     public PriceBookVersion {
         if (version == null || version.isBlank()) {
@@ -30,7 +34,14 @@ public record PriceBookVersion(String version, Instant effectiveFrom, Map<String
             throw new InvalidPriceBookException("schedule", "is required");
         }
         models = Collections.unmodifiableMap(new TreeMap<>(models));
+        batch = batch == null ? BatchClass.NONE : batch;
         requireEveryModelPricedInEveryTier(models, schedule);
+        requireBatchClassComplete(models, schedule, batch);
+    }
+
+    /** A version without a batch class. */
+    public PriceBookVersion(String version, Instant effectiveFrom, Map<String, ModelPrices> models, TierSchedule schedule) {
+        this(version, effectiveFrom, models, schedule, BatchClass.NONE);
     }
 
     /** The base prices of {@code model}, before any tier. */
@@ -47,6 +58,48 @@ public record PriceBookVersion(String version, Instant effectiveFrom, Map<String
     public ModelPrices prices(String model, Tier tier) {
         ModelPrices base = basePrices(model);
         return tier.pricingOf(model).orElseThrow().apply(base);
+    }
+
+    /** The prices of {@code model} in the batch class; only for a version that has one. */
+    ModelPrices batchPrices(String model) {
+        ModelPrices base = basePrices(model);
+        return batch.pricingOf(model).orElseThrow().apply(base);
+    }
+
+    private static void requireBatchClassComplete(Map<String, ModelPrices> models, TierSchedule schedule, BatchClass batch) {
+        if (batch.isNone()) {
+            return;
+        }
+        if (batch.runIn().isEmpty()) {
+            throw new InvalidPriceBookException("batch.runIn", "must name at least one tier in which batches run (e.g. [\"off-peak\"])");
+        }
+        for (int i = 0; i < batch.runIn().size(); i++) {
+            String tier = batch.runIn().get(i);
+            if (schedule.tiers().stream().noneMatch(t -> t.name().equals(tier))) {
+                throw new InvalidPriceBookException("batch.runIn[" + i + "]", "names no tier of the schedule: '" + tier + "'");
+            }
+        }
+        for (int t = 0; t < schedule.tiers().size(); t++) {
+            if (schedule.tiers().get(t).name().equals(BatchClass.TIER)) {
+                throw new InvalidPriceBookException("schedule.tiers[" + t + "].name",
+                        "'" + BatchClass.TIER + "' is the batch class's name on charges; name the tier otherwise");
+            }
+        }
+        for (String model : batch.models().keySet()) {
+            if (!models.containsKey(model)) {
+                throw new InvalidPriceBookException("batch.models." + model,
+                        "the batch class prices model '" + model + "', which has no base price in models " + models.keySet());
+            }
+        }
+        for (Map.Entry<String, ModelPrices> model : models.entrySet()) {
+            TierPricing pricing = batch.pricingOf(model.getKey()).orElseThrow(() -> new InvalidPriceBookException("batch.models",
+                    "the batch class has no price for model '" + model.getKey() + "': add it to models or give the class a pricing"));
+            if (pricing.prices() != null && pricing.prices().currency() != model.getValue().currency()) {
+                String where = batch.models().containsKey(model.getKey()) ? ".models." + model.getKey() : ".pricing";
+                throw new InvalidPriceBookException("batch" + where + ".prices.currency",
+                        "must be " + model.getValue().currency() + ", the currency of the model's base prices");
+            }
+        }
     }
 
     private static void requireEveryModelPricedInEveryTier(Map<String, ModelPrices> models, TierSchedule schedule) {

@@ -9,6 +9,7 @@
  *   <li>how a tier is chosen, daylight saving — {@link io.maas.pricing.TierSchedule};</li>
  *   <li>windows wrapping midnight — {@link io.maas.pricing.TimeWindow}; which day a window belongs to —
  *       {@link io.maas.pricing.TierRule};</li>
+ *   <li>the batch price class and when batches run — {@link io.maas.pricing.BatchClass}, {@link io.maas.pricing.PriceClass};</li>
  *   <li>holidays and make-up working days — {@link io.maas.pricing.HolidayCalendar};</li>
  *   <li>exact amounts — {@link io.maas.pricing.Charge}; the only rounding — {@link io.maas.pricing.StatementRounding};</li>
  *   <li>JSON and validation — {@link io.maas.pricing.PricingJson}, {@link io.maas.pricing.InvalidPriceBookException};</li>

@@ -10,6 +10,7 @@ import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
 import io.maas.gateway.metering.UsageSpool;
 import io.maas.gateway.pricebook.TenantPriceBooks;
+import io.maas.pricing.PriceClass;
 import io.maas.pricing.StatementRounding;
 import java.nio.file.Path;
 import java.math.BigDecimal;
@@ -66,13 +67,13 @@ class BillingIT extends ServiceTest {
         Instant start = Instant.parse("2026-10-01T00:00:00Z");
         for (int i = 0; i < 300; i++) {
             Instant completed = start.plusSeconds(random.nextLong(31L * 24 * 3600));
-            record(completed, random.nextInt(5000), random.nextInt(5000), random.nextInt(3000));
+            record(completed, random.nextInt(5000), random.nextInt(5000), random.nextInt(3000), i % 10 == 0 ? PriceClass.BATCH : PriceClass.ONLINE);
         }
     }
 
-    private void record(Instant completed, long hit, long miss, long out) {
+    private void record(Instant completed, long hit, long miss, long out, PriceClass priceClass) {
         recorder.record(new UsageRecord(UUID.randomUUID().toString(), tenant, key, "deepseek-flash", URI.create("http://engine"), false,
-                Usage.of(hit, miss, out, 0), completed.minusSeconds(3), completed, Outcome.COMPLETED));
+                Usage.of(hit, miss, out, 0), completed.minusSeconds(3), completed, Outcome.COMPLETED, UsageRecord.Placement.STATIC, priceClass));
     }
 
     private BigDecimal ledgerSum(String from, String to) {
@@ -99,7 +100,7 @@ class BillingIT extends ServiceTest {
             lines = lines.add(new BigDecimal(line.get("amount").asString()));
         }
         assertThat(lines).isEqualByComparingTo(ledger);
-        assertThat(statement.get("lines").findValuesAsString("tier")).contains("peak", "off-peak");
+        assertThat(statement.get("lines").findValuesAsString("tier")).contains("peak", "off-peak", "batch");
     }
 
     @Test
@@ -124,6 +125,8 @@ class BillingIT extends ServiceTest {
         assertThat(tokens).isEqualTo(jsonTokens);
         assertThat(csv.body()).startsWith("record,model,tier,token_class,currency,requests,tokens,amount,date,expires_on,zone\r\n");
         assertThat(rows).allSatisfy(r -> assertThat(r[10]).isEqualTo("Asia/Shanghai"));
+        assertThat(rows).filteredOn(r -> r[0].equals("usage") && r[2].equals("batch")).extracting(r -> r[3])
+                .containsExactlyInAnyOrder("input-cache-hit", "input-cache-miss", "output");
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.maas.engine.chat;
 import io.maas.api.engine.EngineReceipt;
 import io.maas.api.openai.ChatCompletion;
 import io.maas.api.openai.ChatCompletionRequest;
+import io.maas.api.openai.CompletionRequest;
 import io.maas.api.openai.RequestId;
+import io.maas.api.openai.TextCompletion;
 import io.maas.api.openai.Usage;
 import io.maas.engine.receipt.Receipt;
 import io.maas.engine.receipt.Receipts;
@@ -32,7 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /v1/chat/completions}, streamed or not. The completion id is {@code chatcmpl-<request id>},
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions} (FIM: {@code prompt} and {@code suffix}), streamed
+ * or not. The completion id is {@code chatcmpl-<request id>} ({@code cmpl-<request id>} for FIM),
  * the request id being the gateway's {@code X-Request-Id} (echoed back) or a new one; the request's
  * receipt is kept under the same id. Each request is logged once at INFO, without its text. Requests
  * pass the {@link RequestGate} (503 while the adapter drains) and are counted in {@link EngineStats}.
@@ -64,25 +67,61 @@ class ChatCompletionsController {
         String requestId = RequestIds.resolve(requestIdHeader);
         RequestGate.Ticket ticket = gate.admit();
         try {
-            return admitted(body, requestId, response);
+            Engine engine = engines.ready();
+            String model = engine.model().name();
+            var call = new Call(engine, ChatRequests.toGeneration(body, model), requestId, "chatcmpl-" + requestId, model,
+                    body.isStream(), body.includeUsage(), false, receipts.now().getEpochSecond());
+            return admitted(call, response, (collected, generation) -> new ChatCompletion(call.id(), ChatCompletion.OBJECT,
+                    call.created(), model, List.of(new ChatCompletion.Choice(0, collected.message(),
+                    generation.finishReason().wireName())), usage(generation)));
         } finally {
             ticket.close();
         }
     }
 
-    private ResponseEntity<ChatCompletion> admitted(ChatCompletionRequest body, String requestId,
+    /** FIM: the text between {@code prompt} and {@code suffix}, through the engine's infill. */
+    @PostMapping(path = "/v1/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TextCompletion> fillIn(@RequestBody CompletionRequest body,
+            @RequestHeader(name = RequestId.HEADER, required = false) String requestIdHeader,
             HttpServletResponse response) throws IOException, InterruptedException {
-        Engine engine = engines.ready();
-        String model = engine.model().name();
-        GenerationRequest request = ChatRequests.toGeneration(body, model);
+        String requestId = RequestIds.resolve(requestIdHeader);
+        RequestGate.Ticket ticket = gate.admit();
+        try {
+            Engine engine = engines.ready();
+            String model = engine.model().name();
+            var call = new Call(engine, ChatRequests.toInfill(body, model), requestId, "cmpl-" + requestId, model,
+                    body.isStream(), body.includeUsage(), true, receipts.now().getEpochSecond());
+            return admitted(call, response, (collected, generation) -> new TextCompletion(call.id(), TextCompletion.OBJECT,
+                    call.created(), model, List.of(new TextCompletion.Choice(0, collected.text(),
+                    generation.finishReason().wireName())), usage(generation)));
+        } finally {
+            ticket.close();
+        }
+    }
+
+    /** One request to the engine: {@code text} for a FIM completion's shapes. */
+    private record Call(Engine engine, GenerationRequest request, String requestId, String id, String model, boolean stream,
+                        boolean includeUsage, boolean text, long created) {
+    }
+
+    /** The whole answer built from what was collected. */
+    private interface Answer<T> {
+        T of(CollectedResponse collected, Generation generation);
+    }
+
+    private <T> ResponseEntity<T> admitted(Call call, HttpServletResponse response, Answer<T> answer)
+            throws IOException, InterruptedException {
+        Engine engine = call.engine();
+        String requestId = call.requestId();
+        String model = call.model();
+        GenerationRequest request = call.request();
         Receipt receipt = receipts.open(requestId);
-        String id = "chatcmpl-" + requestId;
-        long created = receipts.now().getEpochSecond();
         long start = System.nanoTime();
         Generation generation = null;
         try {
-            if (body.isStream()) {
-                StreamingResponse stream = new StreamingResponse(response, json, requestId, id, model, created, receipt);
+            if (call.stream()) {
+                StreamingResponse stream = new StreamingResponse(response, json, requestId, call.id(), model, call.created(),
+                        receipt, call.text());
                 try {
                     generation = generate(engine, request, stream, receipt);
                 } catch (EngineException e) {
@@ -93,20 +132,16 @@ class ChatCompletionsController {
                     return null;
                 }
                 if (generation.finishReason() != FinishReason.CANCELLED) {
-                    finishStream(stream, generation, body.includeUsage());
+                    finishStream(stream, generation, call.includeUsage());
                 }
                 return null;
             }
             CollectedResponse collected = new CollectedResponse(receipt);
             generation = generate(engine, request, collected, receipt);
-            return ResponseEntity.ok().header(RequestId.HEADER, requestId).body(new ChatCompletion(id,
-                    ChatCompletion.OBJECT, created, model,
-                    List.of(new ChatCompletion.Choice(0, collected.message(),
-                            generation.finishReason().wireName())),
-                    usage(generation)));
+            return ResponseEntity.ok().header(RequestId.HEADER, requestId).body(answer.of(collected, generation));
         } finally {
-            log.info("request id={} model={} stream={} prompt_tokens={} cached_tokens={} completion_tokens={} "
-                            + "finish={} state={} duration_ms={}", requestId, model, body.isStream(),
+            log.info("request id={} model={} stream={} fim={} prompt_tokens={} cached_tokens={} completion_tokens={} "
+                            + "finish={} state={} duration_ms={}", requestId, model, call.stream(), call.text(),
                     generation == null ? 0 : generation.promptTokens(),
                     generation == null ? 0 : generation.cachedPromptTokens(),
                     generation == null ? 0 : generation.completionTokens(),

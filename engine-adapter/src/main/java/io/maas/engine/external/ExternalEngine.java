@@ -5,11 +5,16 @@ import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatCompletionChunk;
 import io.maas.api.openai.ChatCompletionRequest;
 import io.maas.api.openai.ChatMessage;
+import io.maas.api.openai.CompletionRequest;
 import io.maas.api.openai.ErrorResponse;
+import io.maas.api.openai.ResponseFormat;
 import io.maas.api.openai.StreamOptions;
+import io.maas.api.openai.Thinking;
+import io.maas.api.openai.ToolCall;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseEvent;
 import io.maas.api.sse.SseReader;
+import io.maas.engine.runtime.ChatOptions;
 import io.maas.engine.runtime.Engine;
 import io.maas.engine.runtime.EngineException;
 import io.maas.engine.runtime.EngineLoad;
@@ -30,6 +35,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +49,14 @@ import tools.jackson.databind.json.JsonMapper;
  * as it comes, so receipts stay current even if the process dies mid-stream.
  *
  * <p>Counting: until the engine's own usage arrives at the end of the stream, the prompt is
- * {@link TokenEstimate estimated} and every chunk with text is one completion token (vLLM sends one
- * per token); the engine's usage, when it sends one, is the final count.
+ * {@link TokenEstimate estimated} and every chunk with text (or a piece of a function call) is one completion token
+ * (vLLM sends one per token); the engine's usage, when it sends one, is the final count.
+ *
+ * <p>Chat options pass through as OpenAI's members ({@code tools}, {@code tool_choice}, {@code parallel_tool_calls},
+ * {@code response_format}, {@code thinking}, the penalties): the engine process honours them or refuses them with its
+ * own 400, which the client gets. Its {@code delta.tool_calls} come back as function calls. A FIM request goes to the
+ * process's {@code /v1/completions} with {@code prompt} and {@code suffix}. Log probabilities are refused here (400):
+ * the relay carries text, not the engine's per-token numbers.
  *
  * <p>Failures: while the process is not ready, and when it cannot be reached, requests get
  * {@link EngineUnavailableException} (503, the gateway tries another engine); an error answer of the
@@ -62,6 +74,7 @@ final class ExternalEngine implements Engine {
     private final HttpClient http;
     private final JsonMapper json;
     private final URI completions;
+    private final URI textCompletions;
     private final URI metrics;
     private final Duration responseTimeout;
     private final int defaultMaxTokens;
@@ -74,6 +87,7 @@ final class ExternalEngine implements Engine {
         this.json = json;
         URI base = URI.create("http://127.0.0.1:" + properties.port());
         this.completions = base.resolve("/v1/chat/completions");
+        this.textCompletions = base.resolve("/v1/completions");
         this.metrics = properties.metricsPath().isBlank() ? null : base.resolve(properties.metricsPath());
         this.responseTimeout = properties.responseTimeout();
         this.defaultMaxTokens = defaultMaxTokens;
@@ -90,11 +104,16 @@ final class ExternalEngine implements Engine {
             throw new EngineUnavailableException("The engine process is not ready (" + describe()
                     + "); retry shortly or send the request to another engine.");
         }
+        if (request.options().logprobs()) {
+            throw new ApiException(ApiError.INVALID_REQUEST, "This engine adapter does not relay log probabilities; leave"
+                    + " 'logprobs' out.", "logprobs");
+        }
         HttpResponse<InputStream> response = send(request);
         if (response.statusCode() != 200) {
             throw refused(response);
         }
-        Relay relay = new Relay(TokenEstimate.count(TokenEstimate.render(request.messages())));
+        Relay relay = new Relay(TokenEstimate.count(request.infill().present() ? request.infill().prefix() + request.infill().suffix()
+                : TokenEstimate.render(request.messages())));
         try (InputStream body = response.body(); SseReader events = new SseReader(body)) {
             return relay.run(events, listener);
         } catch (IOException e) {
@@ -118,10 +137,18 @@ final class ExternalEngine implements Engine {
      */
     private HttpResponse<InputStream> send(GenerationRequest request) throws InterruptedException {
         int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
-        ChatCompletionRequest body = new ChatCompletionRequest(info.name(), request.messages(), true,
-                new StreamOptions(true), maxTokens, null, request.temperature(), request.topP(),
-                request.stop().isEmpty() ? null : request.stop(), request.seed(), null);
-        HttpRequest http = HttpRequest.newBuilder(completions).timeout(responseTimeout)
+        ChatOptions options = request.options();
+        List<String> stop = request.stop().isEmpty() ? null : request.stop();
+        Object body = request.infill().present()
+                ? new CompletionRequest(info.name(), request.infill().prefix(), request.infill().suffix(), true, new StreamOptions(true),
+                        maxTokens, request.temperature(), request.topP(), stop, request.seed(), options.presencePenalty(),
+                        options.frequencyPenalty(), null)
+                : new ChatCompletionRequest(info.name(), request.messages(), true, new StreamOptions(true), maxTokens, null,
+                        request.temperature(), request.topP(), stop, request.seed(), null,
+                        options.tools().isEmpty() ? null : options.tools(), toolChoice(options),
+                        options.tools().isEmpty() || options.parallelToolCalls() ? null : false, responseFormat(options.format()),
+                        thinking(options.thinking()), options.presencePenalty(), options.frequencyPenalty(), null, null);
+        HttpRequest http = HttpRequest.newBuilder(request.infill().present() ? textCompletions : completions).timeout(responseTimeout)
                 .header("Content-Type", "application/json").header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
         try {
@@ -130,6 +157,39 @@ final class ExternalEngine implements Engine {
             throw new EngineUnavailableException("The engine process did not answer (" + e.getMessage()
                     + "); retry shortly or send the request to another engine.");
         }
+    }
+
+    private JsonNode toolChoice(ChatOptions options) {
+        if (options.tools().isEmpty() || options.toolChoice().equals(ChatOptions.ToolChoice.AUTO)) {
+            return null;
+        }
+        return switch (options.toolChoice().mode()) {
+            case AUTO -> null;
+            case NONE -> json.getNodeFactory().stringNode("none");
+            case REQUIRED -> json.getNodeFactory().stringNode("required");
+            case FUNCTION -> {
+                var choice = json.createObjectNode().put("type", "function");
+                choice.putObject("function").put("name", options.toolChoice().function());
+                yield choice;
+            }
+        };
+    }
+
+    private static ResponseFormat responseFormat(ChatOptions.OutputFormat format) {
+        return switch (format.kind()) {
+            case TEXT -> null;
+            case JSON_OBJECT -> new ResponseFormat(ResponseFormat.JSON_OBJECT, null);
+            case JSON_SCHEMA -> new ResponseFormat(ResponseFormat.JSON_SCHEMA,
+                    new ResponseFormat.JsonSchema("answer", null, format.schema(), null));
+        };
+    }
+
+    private static Thinking thinking(ChatOptions.Thinking thinking) {
+        return switch (thinking) {
+            case DEFAULT -> null;
+            case ENABLED -> new Thinking(Thinking.ENABLED);
+            case DISABLED -> new Thinking(Thinking.DISABLED);
+        };
     }
 
     /** The engine's error answer as the client's: its OpenAI error code when it is one of ours, else by status. */
@@ -186,8 +246,8 @@ final class ExternalEngine implements Engine {
             SseEvent event;
             while ((event = events.next()) != null) {
                 if (event.isDone()) {
-                    return generation(finishReason == null || !"length".equals(finishReason)
-                            ? FinishReason.STOP : FinishReason.LENGTH);
+                    return generation("length".equals(finishReason) ? FinishReason.LENGTH
+                            : "tool_calls".equals(finishReason) ? FinishReason.TOOL_CALLS : FinishReason.STOP);
                 }
                 if (event.data() != null && !relay(json.readTree(event.data()), listener)) {
                     cancelled = true;
@@ -197,11 +257,14 @@ final class ExternalEngine implements Engine {
             throw new IOException("the stream ended without [DONE]");
         }
 
-        /** Hands a chunk's text to the listener; false when the listener is gone. */
+        /** Hands a chunk's text (a chat chunk's delta, or a FIM chunk's text) to the listener; false when the listener is gone. */
         private boolean relay(JsonNode node, GenerationListener listener) {
             if (node.has("error")) {
                 throw new EngineException("The engine failed during generation: "
                         + node.path("error").path("message").asString("no message"));
+            }
+            if (node.path("choices").path(0).has("text")) {
+                return relayText(node, listener);
             }
             ChatCompletionChunk chunk = json.treeToValue(node, ChatCompletionChunk.class);
             if (chunk.usage() != null) {
@@ -216,6 +279,15 @@ final class ExternalEngine implements Engine {
             }
             ChatMessage delta = choice.delta();
             try {
+                if (delta != null && delta.toolCalls() != null && !delta.toolCalls().isEmpty()) {
+                    tokens++;
+                    listener.token("");
+                    for (ToolCall call : delta.toolCalls()) {
+                        ToolCall.Function function = call.function();
+                        listener.toolCall(call.index() == null ? 0 : call.index(), call.id(), function == null ? null : function.name(),
+                                function == null ? null : function.arguments());
+                    }
+                }
                 if (delta != null && delta.reasoningContent() != null && !delta.reasoningContent().isEmpty()) {
                     tokens++;
                     reasoningTokens++;
@@ -224,6 +296,26 @@ final class ExternalEngine implements Engine {
                 if (delta != null && delta.content() != null && !delta.content().isEmpty()) {
                     tokens++;
                     listener.token(delta.content());
+                }
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private boolean relayText(JsonNode node, GenerationListener listener) {
+            JsonNode choice = node.path("choices").path(0);
+            if (node.hasNonNull("usage")) {
+                usage = json.treeToValue(node.get("usage"), Usage.class);
+            }
+            if (choice.hasNonNull("finish_reason")) {
+                finishReason = choice.get("finish_reason").asString();
+            }
+            String text = choice.path("text").asString("");
+            try {
+                if (!text.isEmpty()) {
+                    tokens++;
+                    listener.token(text);
                 }
                 return true;
             } catch (IOException e) {

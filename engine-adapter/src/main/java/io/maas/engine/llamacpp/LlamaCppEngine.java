@@ -6,10 +6,13 @@ import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import io.maas.api.openai.ApiError;
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatMessage;
 import io.maas.engine.model.GgufFile;
 import io.maas.engine.model.GgufFormatException;
 import io.maas.engine.model.GgufReader;
+import io.maas.engine.runtime.ChatOptions;
 import io.maas.engine.runtime.ContextLengthExceededException;
 import io.maas.engine.runtime.Engine;
 import io.maas.engine.runtime.EngineException;
@@ -18,13 +21,16 @@ import io.maas.engine.runtime.FinishReason;
 import io.maas.engine.runtime.Generation;
 import io.maas.engine.runtime.GenerationListener;
 import io.maas.engine.runtime.GenerationRequest;
+import io.maas.engine.runtime.Infill;
 import io.maas.engine.runtime.ModelInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,11 +49,24 @@ import org.slf4j.LoggerFactory;
  * <p>Counting: each piece llama.cpp streams is one generated token, except that a token ending inside
  * a multi-byte UTF-8 character is held back by llama.cpp and sent together with the next one; such
  * pairs count once. The finish reason is {@code length} when the count reaches the output limit.
+ *
+ * <p>Chat options: functions reach the model through its chat template ({@link ToolPrompt}) and its calls are read
+ * back ({@link AnswerRouter}); a call that {@code tool_choice} requires, and a JSON {@code response_format}, are
+ * enforced by a llama.cpp grammar ({@link Grammars}); with {@code thinking} enabled the prompt opens the model's
+ * {@code <think>} block and what it writes before {@code </think>} is its chain of thought. Log probabilities, and
+ * thinking under a grammar, are refused (400). FIM requests use llama.cpp's infill, for models whose vocabulary has
+ * the fill-in-the-middle tokens (the demo model has DeepSeek's); others refuse them (400).
  */
 public final class LlamaCppEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(LlamaCppEngine.class);
     private static final int BYTE_TOKEN = 6; // GGUF token_type of byte-fallback tokens
+    /**
+     * llama.cpp's batch size, which its infill uses to cut the prefix (to its last 3/4 batch of tokens) and the suffix
+     * (to its first 1/4 batch, less 2); mirrored to count the prompt as llama.cpp builds it.
+     */
+    private static final int INFILL_BATCH = 2048;
+    private static final String THINK_OPEN = "<think>\n";
 
     private final LlamaCppSettings settings;
     private final LlamaModel model;
@@ -58,6 +77,8 @@ public final class LlamaCppEngine implements Engine {
     private final int bosToken;
     private final String bosText;
     private final List<Integer> bannedTokenIds;
+    /** The FIM tokens (before the prefix, before the suffix, before the middle); empty when the model has none. */
+    private final int[] fim;
 
     public LlamaCppEngine(LlamaCppSettings settings) {
         this.settings = settings;
@@ -70,6 +91,9 @@ public final class LlamaCppEngine implements Engine {
         this.bosToken = addBos ? (int) file.number("tokenizer.ggml.bos_token_id", -1) : -1;
         this.bosText = bosToken >= 0 ? file.token(bosToken) : null;
         this.bannedTokenIds = settings.banByteTokens() ? byteTokens(file) : List.of();
+        int[] fimTokens = {(int) file.number("tokenizer.ggml.fim_pre_token_id", -1),
+                (int) file.number("tokenizer.ggml.fim_suf_token_id", -1), (int) file.number("tokenizer.ggml.fim_mid_token_id", -1)};
+        this.fim = Arrays.stream(fimTokens).allMatch(id -> id >= 0) ? fimTokens : new int[0];
         long start = System.nanoTime();
         this.model = load(settings, contextSize);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -140,31 +164,87 @@ public final class LlamaCppEngine implements Engine {
 
     @Override
     public Generation generate(GenerationRequest request, GenerationListener listener) throws InterruptedException {
-        String prompt = render(request.messages());
-        int[] promptTokens = tokenize(prompt);
-        int maxTokens = outputLimit(request.maxTokens(), promptTokens.length);
-        SlotPool.Lease lease = slots.acquire(promptTokens);
+        ChatOptions options = request.options();
+        if (options.logprobs()) {
+            throw new ApiException(ApiError.INVALID_REQUEST, "This engine (llama.cpp) does not return log probabilities;"
+                    + " leave 'logprobs' out.", "logprobs");
+        }
+        boolean thinking = options.thinking() == ChatOptions.Thinking.ENABLED;
+        Optional<String> grammar = request.infill().present() ? Optional.empty() : Grammars.of(options);
+        if (thinking && grammar.isPresent()) {
+            throw new ApiException(ApiError.INVALID_REQUEST, "This engine cannot think and hold its answer to a JSON shape in one"
+                    + " request; switch 'thinking' off, or drop the required tool_choice / JSON response_format.", "thinking");
+        }
+        Prompt prompt = request.infill().present() ? infill(request.infill()) : chat(request.messages(), options, thinking);
+        int maxTokens = outputLimit(request.maxTokens(), prompt.tokens().length);
+        SlotPool.Lease lease = slots.acquire(prompt.tokens());
         try {
-            listener.started(promptTokens.length, lease.cachedTokens());
+            listener.started(prompt.tokens().length, lease.cachedTokens());
         } catch (IOException e) {
             slots.release(lease, false);
             return new Generation(0, 0, 0, FinishReason.CANCELLED);
         }
-        Run run = new Run(parameters(prompt, maxTokens, request, lease.slot()), lease);
+        Run run = new Run(parameters(prompt, maxTokens, request, lease.slot(), grammar), lease);
         workers.execute(run);
-        return consume(run, listener, promptTokens.length, lease.cachedTokens(), maxTokens);
+        AnswerRouter.Mode mode = options.callRequired() ? AnswerRouter.Mode.FORCED_CALL
+                : options.offersTools() ? AnswerRouter.Mode.CALLS : AnswerRouter.Mode.TEXT;
+        return consume(run, new AnswerRouter(listener, mode, thinking), prompt.tokens().length, lease.cachedTokens(), maxTokens);
     }
 
-    private Generation consume(Run run, GenerationListener listener, int promptTokens, int cachedTokens, int maxTokens)
+    /** What llama.cpp is asked to complete: the chat template's text, or a FIM prefix and suffix; and its tokens. */
+    private record Prompt(String text, Infill infill, int[] tokens) {
+    }
+
+    private Prompt chat(List<ChatMessage> messages, ChatOptions options, boolean thinking) {
+        String text = render(ToolPrompt.render(messages, options)) + (thinking ? THINK_OPEN : "");
+        return new Prompt(text, Infill.NONE, tokenize(text));
+    }
+
+    /** llama.cpp's infill prompt: [BOS] FIM-prefix prefix FIM-suffix suffix FIM-middle, prefix and suffix cut as it cuts them. */
+    private Prompt infill(Infill infill) {
+        if (fim.length == 0) {
+            throw new ApiException(ApiError.INVALID_REQUEST, "The model '" + info.name() + "' has no fill-in-the-middle tokens,"
+                    + " so it cannot complete between a prompt and a suffix; use /v1/chat/completions.", "model");
+        }
+        int[] prefix = model.encode(infill.prefix());
+        int[] suffix = model.encode(infill.suffix());
+        prefix = Arrays.copyOfRange(prefix, Math.max(0, prefix.length - 3 * (INFILL_BATCH / 4)), prefix.length);
+        suffix = Arrays.copyOf(suffix, Math.min(suffix.length, INFILL_BATCH / 4 - 2));
+        int[] tokens = new int[(bosToken >= 0 ? 1 : 0) + 3 + prefix.length + suffix.length];
+        int at = 0;
+        if (bosToken >= 0) {
+            tokens[at++] = bosToken;
+        }
+        tokens[at++] = fim[0];
+        System.arraycopy(prefix, 0, tokens, at, prefix.length);
+        at += prefix.length;
+        tokens[at++] = fim[1];
+        System.arraycopy(suffix, 0, tokens, at, suffix.length);
+        at += suffix.length;
+        tokens[at] = fim[2];
+        return new Prompt("", infill, tokens);
+    }
+
+    private Generation consume(Run run, AnswerRouter answer, int promptTokens, int cachedTokens, int maxTokens)
             throws InterruptedException {
         try {
             while (true) {
                 switch (run.pieces.take()) {
-                    case Piece.Text text -> deliver(run, listener, text.text());
+                    case Piece.Text text -> deliver(run, answer, text.text());
                     case Piece.End end -> {
-                        FinishReason reason = end.cancelled() ? FinishReason.CANCELLED
+                        boolean called = false;
+                        if (!run.cancelled) {
+                            try {
+                                called = answer.finish();
+                            } catch (IOException e) {
+                                run.cancel();
+                            }
+                        }
+                        FinishReason reason = end.cancelled() || run.cancelled ? FinishReason.CANCELLED
+                                : called ? FinishReason.TOOL_CALLS
                                 : end.tokens() >= maxTokens ? FinishReason.LENGTH : FinishReason.STOP;
-                        return new Generation(promptTokens, cachedTokens, end.tokens(), reason);
+                        return new Generation(promptTokens, cachedTokens, end.tokens(), Math.min(end.tokens(), answer.reasoningTokens()),
+                                reason);
                     }
                     case Piece.Failure failure -> throw new EngineException(
                             "llama.cpp failed during generation: " + failure.error().getMessage(), failure.error());
@@ -177,12 +257,12 @@ public final class LlamaCppEngine implements Engine {
     }
 
     /** Hands a piece to the listener until it fails once; after that the run is cancelled and pieces are only counted. */
-    private static void deliver(Run run, GenerationListener listener, String text) {
+    private static void deliver(Run run, AnswerRouter answer, String text) {
         if (run.cancelled) {
             return;
         }
         try {
-            listener.token(text);
+            answer.piece(text);
         } catch (IOException e) {
             run.cancel();
         }
@@ -229,9 +309,21 @@ public final class LlamaCppEngine implements Engine {
         return limit;
     }
 
-    private InferenceParameters parameters(String prompt, int maxTokens, GenerationRequest request, int slot) {
-        InferenceParameters parameters = new InferenceParameters(prompt)
-                .setNPredict(maxTokens)
+    private InferenceParameters parameters(Prompt prompt, int maxTokens, GenerationRequest request, int slot,
+            Optional<String> grammar) {
+        InferenceParameters parameters = new InferenceParameters(prompt.text());
+        if (prompt.infill().present()) {
+            parameters.setInputPrefix(prompt.infill().prefix()).setInputSuffix(prompt.infill().suffix());
+        }
+        grammar.ifPresent(parameters::setGrammar);
+        ChatOptions options = request.options();
+        if (options.presencePenalty() != null) {
+            parameters.setPresencePenalty(options.presencePenalty().floatValue());
+        }
+        if (options.frequencyPenalty() != null) {
+            parameters.setFrequencyPenalty(options.frequencyPenalty().floatValue());
+        }
+        parameters.setNPredict(maxTokens)
                 .setCachePrompt(true)
                 .setTemperature(request.temperature() == null ? 1f : request.temperature().floatValue())
                 .setTopP(request.topP() == null ? 1f : request.topP().floatValue());

@@ -20,7 +20,7 @@ public final class DemoModel {
     /** The name the engine serves this model under. */
     public static final String NAME = "demo-moe";
     /** The file name in the cache directory; the version changes whenever the bytes do. */
-    public static final String FILE_NAME = "demo-moe-v1.gguf";
+    public static final String FILE_NAME = "demo-moe-v2.gguf";
     public static final int CONTEXT_LENGTH = 4096;
 
     private static final String ARCH = "deepseek2";
@@ -89,6 +89,9 @@ public final class DemoModel {
                 .u32("tokenizer.ggml.bos_token_id", DemoVocabulary.BOS)
                 .u32("tokenizer.ggml.eos_token_id", DemoVocabulary.EOS)
                 .u32("tokenizer.ggml.unknown_token_id", DemoVocabulary.UNKNOWN)
+                .u32("tokenizer.ggml.fim_pre_token_id", vocab.id(DemoVocabulary.FIM.get(0)))
+                .u32("tokenizer.ggml.fim_suf_token_id", vocab.id(DemoVocabulary.FIM.get(1)))
+                .u32("tokenizer.ggml.fim_mid_token_id", vocab.id(DemoVocabulary.FIM.get(2)))
                 .bool("tokenizer.ggml.add_bos_token", true)
                 .bool("tokenizer.ggml.add_eos_token", false)
                 .string("tokenizer.chat_template", CHAT_TEMPLATE);
@@ -118,12 +121,17 @@ public final class DemoModel {
         }
     }
 
+    /**
+     * The weights, drawn in tensor order from one {@link Random}; the rows of the tokens appended to the vocabulary last
+     * come from a second one, so that every other weight is what it was before they were added.
+     */
     private static void addTensors(GgufWriter gguf, int vocab) {
         Random random = new Random(SEED);
         Weights w = new Weights(gguf, random);
-        w.matrix("token_embd.weight", HIDDEN, vocab, 1.0f);
+        Random added = new Random(SEED + 1);
+        w.tokenRows("token_embd.weight", vocab, 1.0f, added);
         w.ones("output_norm.weight", HIDDEN);
-        w.matrix("output.weight", HIDDEN, vocab, 4.0f);
+        w.tokenRows("output.weight", vocab, 4.0f, added);
         for (int layer = 0; layer < LAYERS; layer++) {
             String blk = "blk." + layer + ".";
             w.ones(blk + "attn_norm.weight", HIDDEN);
@@ -157,6 +165,17 @@ public final class DemoModel {
 
         void matrix(String name, int in, int out, float gain) {
             gguf.tensor(name, new long[] {in, out}, uniform(in * out, gain * (float) Math.sqrt(3.0 / in)));
+        }
+
+        /** An [{@value #HIDDEN}, vocab] matrix whose last {@link DemoVocabulary#ADDED} rows are drawn from {@code added}. */
+        void tokenRows(String name, int vocab, float gain, Random added) {
+            int kept = HIDDEN * (vocab - DemoVocabulary.ADDED);
+            float limit = gain * (float) Math.sqrt(3.0 / HIDDEN);
+            float[] values = Arrays.copyOf(uniform(kept, limit), HIDDEN * vocab);
+            for (int i = kept; i < values.length; i++) {
+                values[i] = (added.nextFloat() * 2 - 1) * limit;
+            }
+            gguf.tensor(name, new long[] {HIDDEN, vocab}, values);
         }
 
         void experts(String name, int in, int out) {

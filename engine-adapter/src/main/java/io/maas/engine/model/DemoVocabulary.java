@@ -9,6 +9,11 @@ import java.util.Set;
  * The demo model's SentencePiece-style vocabulary: {@code <unk>}, {@code <s>}, {@code </s>}, the
  * ChatML turn markers, 256 byte tokens, {@code ▁}, printable ASCII and merged pieces. Every prefix
  * of a merged piece is a token too, because SentencePiece builds a piece from adjacent pairs.
+ *
+ * <p>Appended last ({@link #ADDED} of them, so that the ids and weights of the tokens before stay as they were):
+ * the markers a chat template and its parser use, as user-defined tokens that print as their text
+ * ({@code <think>}, {@code </think>}, {@code <tool_call>}, {@code </tool_call>}), and DeepSeek's three
+ * fill-in-the-middle tokens as control tokens, which llama.cpp's infill places around the prefix and suffix.
  */
 final class DemoVocabulary {
 
@@ -20,6 +25,12 @@ final class DemoVocabulary {
     private static final int TYPE_NORMAL = 1;
     private static final int TYPE_UNKNOWN = 2;
     private static final int TYPE_CONTROL = 3;
+    private static final int TYPE_USER_DEFINED = 4;
+    static final List<String> MARKERS = List.of("<think>", "</think>", "<tool_call>", "</tool_call>");
+    /** DeepSeek's FIM tokens: before the prefix, between prefix and suffix (the hole), after the suffix. */
+    static final List<String> FIM = List.of("<\uff5cfim\u2581begin\uff5c>", "<\uff5cfim\u2581hole\uff5c>",
+            "<\uff5cfim\u2581end\uff5c>");
+    static final int ADDED = MARKERS.size() + FIM.size();
     private static final int TYPE_BYTE = 6;
     private static final List<String> WORDS = List.of(
             "the", "and", "hello", "world", "model", "token", "expert", "is", "of", "to", "you", "what");
@@ -48,6 +59,13 @@ final class DemoVocabulary {
         WORDS.forEach(word -> addPrefixes(merged, SPACE + word));
         SUFFIXES.forEach(suffix -> addPrefixes(merged, suffix));
         merged.forEach(piece -> add(piece, piece.length(), TYPE_NORMAL));
+        MARKERS.forEach(marker -> add(marker, 0, TYPE_USER_DEFINED));
+        FIM.forEach(fim -> add(fim, 0, TYPE_CONTROL));
+    }
+
+    /** The id of {@code token}, one of the appended ones. */
+    int id(String token) {
+        return tokens.indexOf(token);
     }
 
     private static void addPrefixes(Set<String> merged, String piece) {

@@ -6,6 +6,8 @@ public enum FinishReason {
     STOP("stop"),
     /** The output limit was reached. */
     LENGTH("length"),
+    /** The model called one or more functions. */
+    TOOL_CALLS("tool_calls"),
     /** The caller went away; never sent to a client, only recorded. */
     CANCELLED("cancelled");
 

@@ -2,6 +2,8 @@ package io.maas.engine.simulated;
 
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
+import io.maas.api.openai.ChatTool;
+import io.maas.engine.runtime.ChatOptions;
 import io.maas.engine.runtime.ContextLengthExceededException;
 import io.maas.engine.runtime.Engine;
 import io.maas.engine.runtime.EngineLoad;
@@ -14,6 +16,7 @@ import io.maas.engine.runtime.ModelInfo;
 import io.maas.engine.runtime.TokenEstimate;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
@@ -33,9 +36,16 @@ import java.util.random.RandomGenerator;
  * the request's {@code max_tokens} (finish reason {@code length} when the cap cuts it, else
  * {@code stop}). With a request {@code seed}, length and words depend on the seed only. Models
  * whose name ends in {@code -reasoner} spend {@code reasoning-share} of the output on
- * {@code reasoning_content} first. KV-cache use is the tokens of running requests (prompt and
- * output so far) over {@code context-size × max-concurrency}; the KV capacity reported is the prefix cache's,
- * {@code prefix-cache-blocks × 16} tokens (in a real engine the prefix cache is the KV cache).
+ * {@code reasoning_content} first ({@code thinking} switches that on for any model, or off). KV-cache use is the
+ * tokens of running requests (prompt and output so far) over {@code context-size × max-concurrency}; the KV capacity
+ * reported is the prefix cache's, {@code prefix-cache-blocks × 16} tokens (in a real engine the prefix cache is the KV
+ * cache).
+ *
+ * <p>It speaks the shapes a real engine does: a function call that {@code tool_choice} requires is made (arguments
+ * that match the function's schema, {@link SampleJson}, one token per {@value TokenEstimate#CHARS_PER_TOKEN}
+ * characters, finish reason {@code tool_calls}); a JSON {@code response_format} gets a JSON answer, sent in
+ * four-character tokens (cut at the output cap like any answer); a FIM request gets filler words. Log probabilities are
+ * refused (400), as on the CPU engine.
  */
 public final class SimulatedEngine implements Engine {
 
@@ -76,30 +86,68 @@ public final class SimulatedEngine implements Engine {
 
     @Override
     public Generation generate(GenerationRequest request, GenerationListener listener) throws InterruptedException {
-        String prompt = TokenEstimate.render(request.messages());
+        ChatOptions options = request.options();
+        if (options.logprobs()) {
+            throw new ApiException(ApiError.INVALID_REQUEST, "This engine does not return log probabilities; leave 'logprobs' out.",
+                    "logprobs");
+        }
+        String prompt = request.infill().present() ? request.infill().prefix() + request.infill().suffix()
+                : TokenEstimate.render(request.messages());
         int promptTokens = TokenEstimate.count(prompt);
         int cap = outputLimit(request.maxTokens(), promptTokens);
         RandomGenerator random = random(request.seed());
-        int length = length(random);
+        Answer answer = answer(options, random);
+        int length = answer.pieces().isEmpty() ? length(random) : answer.pieces().size();
         int total = Math.min(length, cap);
         if (!takeSlot(listener)) {
             return new Generation(0, 0, 0, FinishReason.CANCELLED);
         }
         try {
-            return run(prompt, promptTokens, total, length >= cap, random, listener);
+            boolean thinking = options.thinking() == ChatOptions.Thinking.ENABLED
+                    || reasoner && options.thinking() != ChatOptions.Thinking.DISABLED && !request.infill().present();
+            return run(prompt, promptTokens, total, length >= cap, random, thinking, answer, listener);
         } finally {
             slots.release();
         }
     }
 
-    private Generation run(String prompt, int promptTokens, int total, boolean capped, RandomGenerator random,
-            GenerationListener listener) throws InterruptedException {
+    /**
+     * What the answer is when the request fixes its shape: a function call's arguments (sent as one call at the end)
+     * or a JSON text, in four-character pieces; no pieces for free text.
+     */
+    private record Answer(ChatTool call, List<String> pieces) {
+    }
+
+    private static Answer answer(ChatOptions options, RandomGenerator random) {
+        if (options.callRequired()) {
+            ChatTool tool = options.forcedTool() != null ? options.forcedTool() : options.tools().getFirst();
+            return new Answer(tool, pieces(SampleJson.of(tool.function().parameters(), random, word(WORDS, random, 0)).toString()));
+        }
+        return switch (options.format().kind()) {
+            case TEXT -> new Answer(null, List.of());
+            case JSON_OBJECT -> new Answer(null, pieces("{\"answer\": \"" + word(WORDS, random, 0) + "\"}"));
+            case JSON_SCHEMA -> new Answer(null, pieces(SampleJson.of(options.format().schema(), random, word(WORDS, random, 0)).toString()));
+        };
+    }
+
+    private static List<String> pieces(String text) {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += TokenEstimate.CHARS_PER_TOKEN) {
+            pieces.add(text.substring(i, Math.min(text.length(), i + TokenEstimate.CHARS_PER_TOKEN)));
+        }
+        return pieces;
+    }
+
+    private Generation run(String prompt, int promptTokens, int total, boolean capped, RandomGenerator random, boolean thinking,
+            Answer answer, GenerationListener listener) throws InterruptedException {
         int cached = prefixCache.lookupAndStore(prompt, promptTokens);
         prefixQueries.addAndGet(promptTokens);
         prefixHits.addAndGet(cached);
         heldTokens.addAndGet(promptTokens);
-        int reasoning = reasoner && total > 1 ? (int) Math.min(total - 1, Math.round(total * settings.reasoningShare())) : 0;
+        int reasoning = thinking && answer.pieces().isEmpty() && total > 1
+                ? (int) Math.min(total - 1, Math.round(total * settings.reasoningShare())) : 0;
         int produced = 0;
+        boolean called = false;
         try {
             listener.started(promptTokens, cached);
             Thread.sleep(settings.timeToFirstToken().plus(settings.prefillPerToken().multipliedBy(promptTokens - cached)));
@@ -112,17 +160,27 @@ public final class SimulatedEngine implements Engine {
                 }
                 if (produced < reasoning) {
                     listener.reasoning(word(THOUGHTS, random, produced));
+                } else if (answer.call() != null) {
+                    listener.token("");
+                } else if (!answer.pieces().isEmpty()) {
+                    listener.token(answer.pieces().get(produced));
                 } else {
                     listener.token(word(WORDS, random, produced - reasoning));
                 }
                 heldTokens.incrementAndGet();
+            }
+            if (answer.call() != null && produced == answer.pieces().size()) {
+                listener.toolCall(0, "call_" + Long.toHexString(random.nextLong()), answer.call().function().name(), "");
+                listener.toolCall(0, null, null, String.join("", answer.pieces()));
+                called = true;
             }
         } catch (IOException e) {
             // the caller went away: stop here
         } finally {
             heldTokens.addAndGet(-(promptTokens + produced));
         }
-        FinishReason reason = produced < total ? FinishReason.CANCELLED : capped ? FinishReason.LENGTH : FinishReason.STOP;
+        FinishReason reason = produced < total ? FinishReason.CANCELLED : called ? FinishReason.TOOL_CALLS
+                : capped ? FinishReason.LENGTH : FinishReason.STOP;
         return new Generation(promptTokens, cached, produced, Math.min(produced, reasoning), reason);
     }
 

@@ -97,6 +97,11 @@ public final class EngineStats {
             delegate.token(text);
         }
 
+        @Override
+        public void toolCall(int index, String id, String name, String arguments) throws IOException {
+            delegate.toolCall(index, id, name, arguments);
+        }
+
         private void tick() {
             long now = System.nanoTime();
             if (lastToken == 0) {

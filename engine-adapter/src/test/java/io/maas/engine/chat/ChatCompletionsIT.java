@@ -253,6 +253,160 @@ class ChatCompletionsIT {
                 + status.prefixCacheHits() + "\n");
     }
 
+    /** A function whose arguments have a bounded shape, so that the demo model (random weights) finishes a call in a few tokens. */
+    private static final String FORECAST = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"forecast\","
+            + "\"description\":\"The weather forecast\",\"parameters\":{\"type\":\"object\",\"properties\":{"
+            + "\"unit\":{\"type\":\"string\",\"enum\":[\"celsius\",\"fahrenheit\"]},\"days\":{\"type\":\"integer\"}},"
+            + "\"required\":[\"unit\",\"days\"]}}}]";
+    private static final String FORCED = ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"forecast\"}}";
+
+    /** The arguments match the forecast function's schema. */
+    private void assertForecastArguments(String arguments) {
+        JsonNode parsed = json.readTree(arguments);
+        assertThat(parsed.path("unit").asString()).isIn("celsius", "fahrenheit");
+        assertThat(parsed.path("days").isIntegralNumber()).as(arguments).isTrue();
+    }
+
+    @Test
+    void aRequiredFunctionCallIsMadeWithArgumentsThatMatchItsSchema() throws Exception {
+        HttpResponse<String> response = post(body(HELLO, FORECAST + FORCED + ",\"max_tokens\":200,\"seed\":3"), null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        ChatCompletion completion = json.readValue(response.body(), ChatCompletion.class);
+        var choice = completion.choices().getFirst();
+        assertThat(choice.finishReason()).isEqualTo("tool_calls");
+        assertThat(choice.message().content()).isNull();
+        assertThat(choice.message().toolCalls()).singleElement().satisfies(call -> {
+            assertThat(call.id()).startsWith("call_");
+            assertThat(call.type()).isEqualTo("function");
+            assertThat(call.function().name()).isEqualTo("forecast");
+            assertForecastArguments(call.function().arguments());
+        });
+        assertThat(completion.usage().completionTokens()).isPositive();
+    }
+
+    @Test
+    void aStreamedFunctionCallComesAsToolCallDeltasAndEndsWithToolCalls() throws Exception {
+        List<ChatCompletionChunk> chunks = stream(body(HELLO, FORECAST + ",\"tool_choice\":\"required\",\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true},\"max_tokens\":200,\"seed\":3"), null);
+
+        var calls = chunks.stream().filter(c -> !c.choices().isEmpty() && c.choices().getFirst().delta().toolCalls() != null)
+                .flatMap(c -> c.choices().getFirst().delta().toolCalls().stream()).toList();
+        assertThat(calls.getFirst().index()).isZero();
+        assertThat(calls.getFirst().id()).startsWith("call_");
+        assertThat(calls.getFirst().function().name()).isEqualTo("forecast");
+        assertThat(calls).allSatisfy(call -> assertThat(call.index()).isZero());
+        assertThat(calls.size()).as("the arguments come piece by piece as generated").isGreaterThan(3);
+        assertForecastArguments(calls.stream().map(c -> c.function().arguments() == null ? "" : c.function().arguments())
+                .collect(Collectors.joining()));
+        assertThat(chunks.get(chunks.size() - 2).choices().getFirst().finishReason()).isEqualTo("tool_calls");
+        assertThat(chunks.getLast().usage().completionTokens()).isPositive();
+    }
+
+    @Test
+    void aConversationWithAFunctionCallAndItsResultIsAnswered() throws Exception {
+        String messages = "[{\"role\":\"user\",\"content\":\"Weather?\"},{\"role\":\"assistant\",\"content\":null,"
+                + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"forecast\","
+                + "\"arguments\":\"{\\\"unit\\\":\\\"celsius\\\",\\\"days\\\":2}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"sunny, 21 degrees\"}]";
+
+        HttpResponse<String> response = post(body(messages, FORECAST + ",\"max_tokens\":6,\"seed\":5"), null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json.readValue(response.body(), ChatCompletion.class).usage().promptTokens()).isGreaterThan(100);
+    }
+
+    /**
+     * Every answer the grammar let end parses and matches; the demo model (random weights) may also run into the output
+     * cap inside a long string, which is {@code finish_reason: length}, so several seeds are asked and most must end.
+     */
+    @Test
+    void jsonOutputAlwaysParsesAndMatchesTheSchema() throws Exception {
+        String schema = ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"verdict\",\"schema\":"
+                + "{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\",\"maxLength\":10},"
+                + "\"sure\":{\"type\":\"boolean\"}},\"required\":[\"answer\",\"sure\"]}}}";
+        int ended = 0;
+        for (int seed = 1; seed <= 6; seed++) {
+            var object = json.readValue(post(body(HELLO, ",\"response_format\":{\"type\":\"json_object\"},"
+                    + "\"max_tokens\":120,\"seed\":" + seed), null).body(), ChatCompletion.class).choices().getFirst();
+            var verdict = json.readValue(post(body(HELLO, schema + ",\"max_tokens\":120,\"seed\":" + seed), null).body(),
+                    ChatCompletion.class).choices().getFirst();
+
+            assertThat(verdict.finishReason()).isEqualTo("stop");
+            JsonNode parsed = json.readTree(verdict.message().content());
+            assertThat(parsed.path("answer").isString()).as(parsed.toString()).isTrue();
+            assertThat(parsed.path("answer").asString().length()).isLessThanOrEqualTo(10);
+            assertThat(parsed.path("sure").isBoolean()).as(parsed.toString()).isTrue();
+            if ("stop".equals(object.finishReason())) {
+                assertThat(json.readTree(object.message().content()).isObject()).isTrue();
+                ended++;
+            } else {
+                assertThat(object.finishReason()).isEqualTo("length");
+            }
+        }
+        assertThat(ended).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void thinkingStreamsReasoningContentAndCountsReasoningTokens() throws Exception {
+        List<ChatCompletionChunk> chunks = stream(body(HELLO, ",\"thinking\":{\"type\":\"enabled\"},\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true},\"max_tokens\":16,\"seed\":5"), null);
+        ChatCompletion whole = json.readValue(post(body(HELLO, ",\"thinking\":{\"type\":\"enabled\"},\"max_tokens\":16,"
+                + "\"seed\":5"), null).body(), ChatCompletion.class);
+        ChatCompletion plain = json.readValue(post(body(HELLO, ",\"thinking\":{\"type\":\"disabled\"},\"max_tokens\":16,"
+                + "\"seed\":5"), null).body(), ChatCompletion.class);
+
+        long reasoningChunks = chunks.stream().filter(c -> !c.choices().isEmpty()
+                && c.choices().getFirst().delta().reasoningContent() != null).count();
+        Usage usage = chunks.getLast().usage();
+        assertThat(reasoningChunks).isPositive();
+        assertThat(usage.reasoningTokens()).isPositive().isLessThanOrEqualTo(usage.completionTokens());
+        assertThat(whole.choices().getFirst().message().reasoningContent()).isNotNull();
+        assertThat(whole.usage().reasoningTokens()).isEqualTo(usage.reasoningTokens());
+        assertThat(plain.choices().getFirst().message().reasoningContent()).isNull();
+        assertThat(plain.usage().reasoningTokens()).isZero();
+    }
+
+    @Test
+    void whatThisEngineCannotDoIsA400NamingTheMember() throws Exception {
+        HttpResponse<String> logprobs = post(body(HELLO, ",\"logprobs\":true,\"max_tokens\":4"), null);
+        HttpResponse<String> thinkingJson = post(body(HELLO, ",\"thinking\":{\"type\":\"enabled\"},"
+                + "\"response_format\":{\"type\":\"json_object\"},\"max_tokens\":4"), null);
+        HttpResponse<String> unknownFunction = post(body(HELLO, FORECAST
+                + ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"nope\"}},\"max_tokens\":4"), null);
+
+        assertThat(logprobs.statusCode()).isEqualTo(400);
+        assertThat(json.readValue(logprobs.body(), ErrorResponse.class).error().param()).isEqualTo("logprobs");
+        assertThat(thinkingJson.statusCode()).isEqualTo(400);
+        assertThat(json.readValue(thinkingJson.body(), ErrorResponse.class).error().param()).isEqualTo("thinking");
+        assertThat(json.readValue(unknownFunction.body(), ErrorResponse.class).error().param()).isEqualTo("tool_choice");
+    }
+
+    @Test
+    void fimFillsTheGapThroughLlamaCppsInfillStreamedOrNot() throws Exception {
+        String fim = "{\"model\":\"demo-moe\",\"prompt\":\"def fib(n):\\n    \",\"suffix\":\"\\n    return a\","
+                + "\"max_tokens\":8,\"seed\":4";
+        HttpResponse<String> whole = http.send(request("/v1/completions", "req-fim-1")
+                .POST(HttpRequest.BodyPublishers.ofString(fim + "}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> streamed = http.send(request("/v1/completions", null).POST(HttpRequest.BodyPublishers.ofString(
+                fim + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        JsonNode answer = json.readTree(whole.body());
+        assertThat(answer.path("id").asString()).isEqualTo("cmpl-req-fim-1");
+        assertThat(answer.path("object").asString()).isEqualTo("text_completion");
+        assertThat(answer.at("/choices/0/text").isString()).isTrue();
+        assertThat(answer.at("/choices/0/finish_reason").asString()).isIn("length", "stop");
+        assertThat(answer.at("/usage/prompt_tokens").asInt()).isGreaterThan(10);
+        List<JsonNode> chunks = streamed.body().lines().filter(l -> l.startsWith("data: {"))
+                .map(l -> json.readTree(l.substring(6))).toList();
+        assertThat(chunks).allSatisfy(c -> assertThat(c.path("object").asString()).isEqualTo("text_completion"));
+        assertThat(chunks.stream().filter(c -> c.path("choices").size() == 1).map(c -> c.at("/choices/0/text").asString())
+                .collect(Collectors.joining())).isEqualTo(answer.at("/choices/0/text").asString());
+        assertThat(chunks.getLast().at("/usage/completion_tokens").asInt()).isEqualTo(answer.at("/usage/completion_tokens").asInt());
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+    }
+
     private static String body(String messages, String more) {
         return "{\"model\":\"demo-moe\",\"messages\":" + messages + more + "}";
     }

@@ -114,6 +114,37 @@ class ExternalEngineIT {
         assertThat(completion.choices().getFirst().finishReason()).isEqualTo("length");
     }
 
+    /** Tools, tool_choice and response_format reach the engine process as written; its tool_calls and FIM text come back. */
+    @Test
+    @Order(1)
+    void chatOptionsPassThroughAndFunctionCallsAndFimComeBack() throws Exception {
+        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"id\":{\"type\":\"integer\"}},\"required\":[\"id\"]}}}],"
+                + "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}},\"max_tokens\":20";
+        ChatCompletion called = JSON.readValue(post(body(tools), "ext-tools").body(), ChatCompletion.class);
+        List<ChatCompletionChunk> streamed = chunks(body(tools + ",\"stream\":true"), "ext-tools-stream");
+        ChatCompletion json = JSON.readValue(post(body(",\"response_format\":{\"type\":\"json_object\"},"
+                + "\"thinking\":{\"type\":\"disabled\"},\"max_tokens\":40"), "ext-json").body(), ChatCompletion.class);
+        HttpResponse<String> fim = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL
+                        + "\",\"prompt\":\"def f(\",\"suffix\":\"return 1\",\"max_tokens\":5}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(called.choices().getFirst().finishReason()).isEqualTo("tool_calls");
+        assertThat(called.choices().getFirst().message().toolCalls()).singleElement().satisfies(call -> {
+            assertThat(call.function().name()).isEqualTo("lookup");
+            assertThat(JSON.readTree(call.function().arguments()).path("id").isIntegralNumber()).isTrue();
+        });
+        assertThat(streamed.stream().filter(c -> !c.choices().isEmpty() && c.choices().getFirst().delta().toolCalls() != null)
+                .map(c -> c.choices().getFirst().delta().toolCalls().getFirst().function().name()).filter(n -> n != null))
+                .containsExactly("lookup");
+        assertThat(streamed.getLast().choices().getFirst().finishReason()).isEqualTo("tool_calls");
+        assertThat(JSON.readTree(json.choices().getFirst().message().content()).isObject()).isTrue();
+        assertThat(json.choices().getFirst().message().reasoningContent()).isNull();
+        assertThat(fim.statusCode()).as(fim.body()).isEqualTo(200);
+        assertThat(JSON.readTree(fim.body()).path("object").asString()).isEqualTo("text_completion");
+        assertThat(JSON.readTree(fim.body()).at("/usage/completion_tokens").asInt()).isEqualTo(5);
+    }
+
     @Test
     @Order(2)
     void streamsChunkByChunkAndPassesTheEnginesOwnLoadThrough() throws Exception {

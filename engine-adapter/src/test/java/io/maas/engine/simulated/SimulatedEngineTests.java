@@ -3,13 +3,17 @@ package io.maas.engine.simulated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.maas.api.openai.ApiException;
 import io.maas.api.openai.ChatMessage;
+import io.maas.api.openai.ChatTool;
+import io.maas.engine.runtime.ChatOptions;
 import io.maas.engine.runtime.ContextLengthExceededException;
 import io.maas.engine.runtime.EngineUnavailableException;
 import io.maas.engine.runtime.FinishReason;
 import io.maas.engine.runtime.Generation;
 import io.maas.engine.runtime.GenerationListener;
 import io.maas.engine.runtime.GenerationRequest;
+import io.maas.engine.runtime.Infill;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class SimulatedEngineTests {
 
@@ -172,6 +178,55 @@ class SimulatedEngineTests {
         assertThat(engine.load().running()).isZero();
     }
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ChatTool FORECAST = new ChatTool("function", new ChatTool.Function("forecast", null, JSON.readTree(
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"},"
+                    + "\"unit\":{\"enum\":[\"c\",\"f\"]}},\"required\":[\"city\",\"days\"]}"), null));
+
+    private static GenerationRequest with(ChatOptions options) {
+        return new GenerationRequest(List.of(ChatMessage.of("user", "hi")), 200, null, null, null, 3L, null, options, Infill.NONE);
+    }
+
+    @Test
+    void aRequiredFunctionIsCalledWithArgumentsThatMatchItsSchema() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(MS, Duration.ZERO, 12, 4), "sim", 256);
+        var options = new ChatOptions(List.of(FORECAST), new ChatOptions.ToolChoice(ChatOptions.ToolChoice.Mode.REQUIRED, null), true,
+                ChatOptions.OutputFormat.TEXT, ChatOptions.Thinking.DEFAULT, null, null, -1);
+
+        Recorder recorder = new Recorder();
+        Generation generation = engine.generate(with(options), recorder);
+
+        assertThat(generation.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThat(recorder.tokens).allMatch(String::isEmpty).hasSize(generation.completionTokens());
+        assertThat(recorder.toolCalls).hasSize(2);
+        assertThat(recorder.toolCalls.getFirst()).startsWith("0 call_").endsWith(" forecast ");
+        JsonNode arguments = JSON.readTree(recorder.toolCalls.get(1).replaceFirst("^0 null null ", ""));
+        assertThat(arguments.path("city").isString()).isTrue();
+        assertThat(arguments.path("days").isIntegralNumber()).isTrue();
+        assertThat(arguments.path("unit").asString()).isEqualTo("c");
+    }
+
+    @Test
+    void jsonOutputParsesThinkingCanBeSwitchedAndLogprobsAreRefused() throws Exception {
+        SimulatedEngine engine = new SimulatedEngine(SimulatedProperties.of(MS, Duration.ZERO, 12, 4), "sim", 256);
+        var json = new ChatOptions(List.of(), ChatOptions.ToolChoice.AUTO, true,
+                new ChatOptions.OutputFormat(ChatOptions.OutputFormat.Kind.JSON_OBJECT, null), ChatOptions.Thinking.DEFAULT, null, null, -1);
+        var thinking = new ChatOptions(List.of(), ChatOptions.ToolChoice.AUTO, true, ChatOptions.OutputFormat.TEXT,
+                ChatOptions.Thinking.ENABLED, null, null, -1);
+        var logprobs = new ChatOptions(List.of(), ChatOptions.ToolChoice.AUTO, true, ChatOptions.OutputFormat.TEXT,
+                ChatOptions.Thinking.DEFAULT, null, null, 2);
+
+        Recorder object = new Recorder();
+        engine.generate(with(json), object);
+        Recorder thought = new Recorder();
+        Generation thoughtful = engine.generate(with(thinking), thought);
+
+        assertThat(JSON.readTree(String.join("", object.tokens)).path("answer").isString()).isTrue();
+        assertThat(thoughtful.reasoningTokens()).isPositive().isEqualTo(thought.reasoning.size());
+        assertThatThrownBy(() -> engine.generate(with(logprobs), new Recorder()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.param()).isEqualTo("logprobs"));
+    }
+
     private static Generation generate(SimulatedEngine engine, Recorder recorder) {
         try {
             return engine.generate(request("hello", null, null), recorder);
@@ -190,6 +245,12 @@ class SimulatedEngineTests {
         final List<String> reasoning = new ArrayList<>();
         volatile String order = "";
         volatile int promptTokens;
+        final List<String> toolCalls = new ArrayList<>();
+
+        @Override
+        public void toolCall(int index, String id, String name, String arguments) {
+            toolCalls.add(index + " " + id + " " + name + " " + arguments);
+        }
 
         @Override
         public void waiting() {

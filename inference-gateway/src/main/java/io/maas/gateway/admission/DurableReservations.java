@@ -44,8 +44,9 @@ import org.springframework.transaction.support.TransactionOperations;
  *
  * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
  * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
- * credit limit is 429 {@code insufficient_quota}. A reservation past its lease (a crashed gateway)
- * no longer counts and is deleted by a sweep every minute.
+ * credit limit is 429 {@code insufficient_quota}. The gateway running a request renews its reservation's
+ * lease while it runs ({@link LeaseRenewal}); a reservation past its lease (its gateway died) no longer
+ * counts and is deleted by a sweep every minute.
  */
 @Component
 public class DurableReservations {
@@ -127,6 +128,18 @@ public class DurableReservations {
     @Scheduled(fixedDelay = 60, timeUnit = TimeUnit.SECONDS)
     void sweepExpired() {
         jdbc.sql("DELETE FROM admission_reservation WHERE expires_at <= ?").param(Timestamp.from(Instant.now())).update();
+    }
+
+    /**
+     * Extends the reservations of {@code requestIds} that are still within their lease to {@code now + lease}
+     * (never shortening one). One past its lease stopped counting and is not revived: what it held may have
+     * been reserved by another request since. Needs no tenant lock: a live reservation stays live, and a check
+     * under the lock counts it either way.
+     */
+    void renew(List<String> requestIds, Instant now, Duration lease) {
+        jdbc.sql("UPDATE admission_reservation SET expires_at = greatest(expires_at, ?) WHERE request_id = ANY (?) AND expires_at > ?")
+                .params(Timestamp.from(now.plus(lease)), requestIds.toArray(String[]::new), Timestamp.from(now))
+                .update();
     }
 
     /**

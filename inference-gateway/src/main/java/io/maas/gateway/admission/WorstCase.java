@@ -2,6 +2,7 @@ package io.maas.gateway.admission;
 
 import io.maas.pricing.ModelPrices;
 import io.maas.pricing.PriceBook;
+import io.maas.pricing.PriceClass;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,7 +24,7 @@ import java.util.Optional;
  *
  * <p><b>Amount.</b> Prompt bound at the higher of the cache-hit and cache-miss prices plus output cap at
  * the output price, with {@link PriceBook#maxPrices}: the highest price of every version and tier that
- * can be in force between admission and the end of the lease. Exact (no rounding). Zero for a model
+ * can be in force between admission and the end of the lease (for a batch's line, of the batch class). Exact (no rounding). Zero for a model
  * the tenant's book does not price (settlement records it unpriced, at zero).
  *
  * @param currency the currency of {@code amount}; "XXX" when unpriced
@@ -40,10 +41,11 @@ record WorstCase(long promptTokens, long outputTokens, BigDecimal amount, String
         return amount.signum() > 0;
     }
 
-    static WorstCase of(long promptTokens, long outputTokens, Optional<PriceBook> book, String model, Instant start, Instant leaseEnd) {
+    static WorstCase of(long promptTokens, long outputTokens, Optional<PriceBook> book, String model, PriceClass priceClass,
+                        Instant start, Instant leaseEnd) {
         Optional<ModelPrices> prices = book.flatMap(b -> {
             try {
-                return Optional.of(b.maxPrices(model, start, leaseEnd));
+                return Optional.of(b.maxPrices(model, start, leaseEnd, priceClass));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }

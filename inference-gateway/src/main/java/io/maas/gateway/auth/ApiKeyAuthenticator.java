@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * written at most once a minute per key, off the request path.
  */
 @Component
-class ApiKeyAuthenticator {
+public class ApiKeyAuthenticator {
 
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final int MAX_CACHED = 100_000;
@@ -71,6 +71,22 @@ class ApiKeyAuthenticator {
         if (key == null) {
             throw invalid();
         }
+        CallerKey caller = valid(key, now);
+        touchLater(key, now);
+        return caller;
+    }
+
+    /**
+     * The key {@code keyId} as it stands now, read afresh, for work done on its behalf later (a batch's lines); refused
+     * as a request with it would be: revoked, expired, its tenant not active (401), or gone.
+     */
+    public CallerKey current(java.util.UUID keyId) {
+        ApiKeyStore.StoredKey key = store.findById(keyId).orElseThrow(() -> new ApiException(ApiError.INVALID_API_KEY,
+                "The API key that created this work no longer exists."));
+        return valid(key, clock.instant());
+    }
+
+    private static CallerKey valid(ApiKeyStore.StoredKey key, Instant now) {
         if (key.revokedAt() != null && !key.revokedAt().isAfter(now)) {
             throw new ApiException(ApiError.INVALID_API_KEY, "The API key " + key.prefix() + "… has been revoked.");
         }
@@ -81,7 +97,6 @@ class ApiKeyAuthenticator {
             throw new ApiException(ApiError.INVALID_API_KEY, "The tenant of API key " + key.prefix() + "… is "
                     + key.tenantStatus().name().toLowerCase(java.util.Locale.ROOT) + ". Contact your platform administrator.");
         }
-        touchLater(key, now);
         return new CallerKey(key.id(), key.tenantId(), key.prefix(), key.allowedModels());
     }
 

@@ -2,6 +2,7 @@ package io.maas.gateway.auth;
 
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
+import io.maas.gateway.error.AnthropicErrors;
 import io.maas.gateway.error.ErrorWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every request carries a valid API key, or ends here with 401, except the health probes and the
+ * Every request carries a valid API key ({@code Authorization: Bearer}, or under {@code /anthropic/} also
+ * {@code x-api-key} as the Anthropic SDKs send it), or ends here with 401 (in Anthropic's error shape there), except the health probes and the
  * Prometheus scrape ({@code /metrics}: counts only, no tenant unless the operator turns its label on;
  * keep it off the public listener with the ingress or the network policy). The rule is
  * deny by default and decided on the path as the servlet container resolved it, so no spelling of a
@@ -23,6 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
+    private static final String ANTHROPIC_KEY = "x-api-key";
 
     private final ApiKeyAuthenticator authenticator;
     private final ErrorWriter errors;
@@ -36,7 +39,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getRequestURI().indexOf(';') >= 0) {
-            errors.write(response, ApiError.INVALID_REQUEST, "Path parameters (';' in the path) are not accepted here.", null);
+            errors.write(request, response, ApiError.INVALID_REQUEST, "Path parameters (';' in the path) are not accepted here.", null);
             return;
         }
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
@@ -47,10 +50,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
         String header = request.getHeader("Authorization");
         String bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).strip() : null;
+        if (bearer == null && AnthropicErrors.applies(path)) {
+            bearer = request.getHeader(ANTHROPIC_KEY); // the Anthropic SDKs' header; a bearer token wins when both are sent
+        }
         try {
             request.setAttribute(CallerKey.ATTRIBUTE, authenticator.authenticate(bearer));
         } catch (ApiException e) {
-            errors.write(response, e.error(), e.getMessage(), e.param());
+            errors.write(request, response, e.error(), e.getMessage(), e.param());
             return;
         }
         chain.doFilter(request, response);

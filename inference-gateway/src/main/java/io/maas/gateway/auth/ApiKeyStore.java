@@ -29,13 +29,23 @@ class ApiKeyStore {
         this.jdbc = jdbc;
     }
 
+    private static final String SELECT = """
+            SELECT k.id, k.tenant_id, k.prefix, t.status AS tenant_status, k.expires_at,
+                   LEAST(k.revoked_at, u.disabled_at) AS revoked_at, k.allowed_models
+            FROM api_key k JOIN tenant t ON t.id = k.tenant_id LEFT JOIN app_user u ON u.id = k.owner_id
+            """;
+
     Optional<StoredKey> findByHash(byte[] hash) {
-        return jdbc.sql("""
-                        SELECT k.id, k.tenant_id, k.prefix, t.status AS tenant_status, k.expires_at,
-                               LEAST(k.revoked_at, u.disabled_at) AS revoked_at, k.allowed_models
-                        FROM api_key k JOIN tenant t ON t.id = k.tenant_id LEFT JOIN app_user u ON u.id = k.owner_id
-                        WHERE k.secret_hash = ?""")
-                .param(hash)
+        return find("k.secret_hash = ?", hash);
+    }
+
+    Optional<StoredKey> findById(UUID id) {
+        return find("k.id = ?", id);
+    }
+
+    private Optional<StoredKey> find(String where, Object value) {
+        return jdbc.sql(SELECT + "WHERE " + where)
+                .param(value)
                 .query((rs, row) -> new StoredKey(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
                         rs.getString("prefix"), TenantStatus.valueOf(rs.getString("tenant_status")), instant(rs.getTimestamp("expires_at")),
                         instant(rs.getTimestamp("revoked_at")), models(rs.getArray("allowed_models"))))

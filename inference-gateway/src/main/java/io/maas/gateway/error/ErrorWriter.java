@@ -1,13 +1,14 @@
 package io.maas.gateway.error;
 
 import io.maas.api.openai.ApiError;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes an OpenAI error body where no controller runs (filters). */
+/** Writes an error body where no controller runs (filters): Anthropic's shape under {@code /anthropic/}, else OpenAI's. */
 @Component
 public class ErrorWriter {
 
@@ -17,10 +18,14 @@ public class ErrorWriter {
         this.json = json;
     }
 
-    public void write(HttpServletResponse response, ApiError error, String message, String param) throws IOException {
-        response.setStatus(error.status());
+    public void write(HttpServletRequest request, HttpServletResponse response, ApiError error, String message, String param)
+            throws IOException {
+        boolean anthropic = AnthropicErrors.applies(request);
+        response.setStatus(anthropic ? AnthropicErrors.status(error) : error.status());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        json.writeValue(response.getOutputStream(), error.response(message, param));
+        json.writeValue(response.getOutputStream(), anthropic
+                ? AnthropicErrors.response(error, message, param, null)
+                : error.response(message, param));
     }
 }

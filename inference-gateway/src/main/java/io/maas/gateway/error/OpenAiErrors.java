@@ -10,14 +10,18 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * The one place where the gateway turns exceptions into HTTP answers, always in OpenAI's error
- * shape. Unexpected failures are logged with their stack trace here and reach the client only as a
+ * The one place where the gateway turns exceptions into HTTP answers, in OpenAI's error shape
+ * (under {@code /anthropic/}, {@link AnthropicErrorShape} writes the same error in Anthropic's). Unexpected failures are logged with their stack trace here and reach the client only as a
  * generic message: never a class name, a stack trace or SQL.
  */
 @RestControllerAdvice
@@ -46,6 +50,28 @@ class OpenAiErrors {
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<ErrorResponse> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return answer(ApiError.INVALID_REQUEST, "This endpoint answers in JSON or text/event-stream only.", null);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ErrorResponse> unreadable(HttpMessageNotReadableException e) {
+        return answer(ApiError.INVALID_REQUEST, "The request body is not valid JSON.", null);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorResponse> mediaType(HttpMediaTypeNotSupportedException e) {
+        return answer(ApiError.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + e.getContentType() + " is not accepted here; use "
+                + e.getSupportedMediaTypes() + ".", null);
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ErrorResponse> uploadTooLarge(MaxUploadSizeExceededException e) {
+        return answer(ApiError.REQUEST_TOO_LARGE, "The upload is larger than this gateway takes (platform.gateway.files.max-size"
+                + (e.getMaxUploadSize() > 0 ? ", " + e.getMaxUploadSize() + " bytes" : "") + "). Split the batch into several files.", "file");
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ErrorResponse> notMultipart(MultipartException e) {
+        return answer(ApiError.INVALID_REQUEST, "Send the file as multipart/form-data with the parts 'file' and 'purpose'.", null);
     }
 
     @ExceptionHandler(DataAccessException.class)

@@ -1,5 +1,6 @@
 package io.maas.gateway.metering;
 
+import io.maas.pricing.PriceClass;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -24,9 +25,9 @@ public class RequestJournal {
 
     private static final Logger log = LoggerFactory.getLogger(RequestJournal.class);
 
-    /** A journalled request: who asked, for what, and the engines it may have run on. */
+    /** A journalled request: who asked, for what, the engines it may have run on, and how it is priced. */
     public record Entry(String requestId, UUID tenantId, UUID apiKeyId, String model, List<URI> endpoints, boolean stream,
-                        Instant startedAt) {
+                        Instant startedAt, PriceClass priceClass) {
     }
 
     private final JdbcClient jdbc;
@@ -39,11 +40,12 @@ public class RequestJournal {
     public void open(Entry entry) {
         try {
             jdbc.sql("""
-                            INSERT INTO request_journal (request_id, tenant_id, api_key_id, model, endpoints, stream, started_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                            INSERT INTO request_journal (request_id, tenant_id, api_key_id, model, endpoints, stream, started_at,
+                                price_class)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(entry.requestId(), entry.tenantId(), entry.apiKeyId(), entry.model(),
                             entry.endpoints().stream().map(URI::toString).toArray(String[]::new), entry.stream(),
-                            Timestamp.from(entry.startedAt()))
+                            Timestamp.from(entry.startedAt()), entry.priceClass().name())
                     .update();
         } catch (DataAccessException e) {
             log.warn("request={} not journalled ({}); it is served, but a crash now would lose its usage",
@@ -71,12 +73,12 @@ public class RequestJournal {
      */
     public List<Entry> claimOrphans(Instant before, int limit) {
         return jdbc.sql("""
-                        SELECT request_id, tenant_id, api_key_id, model, endpoints, stream, started_at FROM request_journal
+                        SELECT request_id, tenant_id, api_key_id, model, endpoints, stream, started_at, price_class FROM request_journal
                         WHERE started_at < ? ORDER BY started_at LIMIT ? FOR UPDATE SKIP LOCKED""")
                 .params(Timestamp.from(before), limit)
                 .query((rs, row) -> new Entry(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4),
                         Arrays.stream((String[]) rs.getArray(5).getArray()).map(URI::create).toList(), rs.getBoolean(6),
-                        rs.getTimestamp(7).toInstant()))
+                        rs.getTimestamp(7).toInstant(), PriceClass.valueOf(rs.getString(8))))
                 .list();
     }
 }

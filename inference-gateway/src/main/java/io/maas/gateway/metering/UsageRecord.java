@@ -1,12 +1,14 @@
 package io.maas.gateway.metering;
 
 import io.maas.api.openai.Usage;
+import io.maas.pricing.PriceClass;
 import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One request's metered usage, with the engine's own token counts and where it was served.
+ * One request's metered usage, with the engine's own token counts, where it was served, and its price
+ * class: {@link PriceClass#BATCH} for a line of a batch (priced in the book's batch class), else online.
  */
 public record UsageRecord(
         String requestId,
@@ -19,7 +21,8 @@ public record UsageRecord(
         Instant startedAt,
         Instant completedAt,
         Outcome outcome,
-        Placement placement) {
+        Placement placement,
+        PriceClass priceClass) {
 
     /**
      * Which deployment and replica served a request, and how long it waited in the gateway's queue first.
@@ -37,11 +40,19 @@ public record UsageRecord(
 
     public UsageRecord {
         placement = placement == null ? Placement.STATIC : placement; // spooled before placements were recorded
+        priceClass = priceClass == null ? PriceClass.ONLINE : priceClass; // spooled before price classes were recorded
     }
 
-    /** A request served by a static route without waiting. */
+    /** An online request. */
+    public UsageRecord(String requestId, UUID tenantId, UUID apiKeyId, String model, URI endpoint, boolean stream, Usage usage,
+            Instant startedAt, Instant completedAt, Outcome outcome, Placement placement) {
+        this(requestId, tenantId, apiKeyId, model, endpoint, stream, usage, startedAt, completedAt, outcome, placement, PriceClass.ONLINE);
+    }
+
+    /** An online request served by a static route without waiting. */
     public UsageRecord(String requestId, UUID tenantId, UUID apiKeyId, String model, URI endpoint, boolean stream, Usage usage,
             Instant startedAt, Instant completedAt, Outcome outcome) {
-        this(requestId, tenantId, apiKeyId, model, endpoint, stream, usage, startedAt, completedAt, outcome, Placement.STATIC);
+        this(requestId, tenantId, apiKeyId, model, endpoint, stream, usage, startedAt, completedAt, outcome, Placement.STATIC,
+                PriceClass.ONLINE);
     }
 }

@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * the request's money reservation and of its journal entry ({@link RequestJournal}). The
  * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
  * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
- * by default). A request the platform has no price for (no book, or the book does not price the
+ * by default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the
  * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and
  * counted ({@value #UNPRICED_METRIC}, by model). A private deployment's served name is priced as its
  * catalog model unless the book names the served name itself: the catalog model the router served it as,
@@ -183,7 +183,8 @@ public class UsageRecorder {
             String catalogModel = record.placement().catalogModel() != null ? record.placement().catalogModel()
                     : jdbc.sql("SELECT COALESCE(served_model_catalog(?, ?), ?)")
                             .params(record.tenantId(), record.model(), record.model()).query(String.class).single();
-            return Optional.of(book.get().charge(record.model(), catalogModel, record.startedAt(), record.completedAt(), tokens));
+            return Optional.of(book.get().charge(record.model(), catalogModel, record.startedAt(), record.completedAt(), tokens,
+                    record.priceClass()));
         } catch (IllegalArgumentException e) {
             log.warn("request={} model={} not priced by book '{}': {}; recorded unpriced",
                     record.requestId(), record.model(), book.get().name(), e.getMessage());

@@ -2,6 +2,7 @@ package io.maas.gateway.relay;
 
 import io.maas.gateway.admission.Demand;
 import io.maas.gateway.routing.PromptBlocks;
+import io.maas.pricing.PriceClass;
 import java.util.OptionalLong;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,20 +15,38 @@ import tools.jackson.databind.node.ObjectNode;
  * whether the client set one or not), and, for a stream, {@code stream_options.include_usage} so
  * that the engine reports what it did.
  *
+ * @param api            the engine API that answers it: chat completions, or (fill-in-the-middle) completions
  * @param model          the model name the client asked for
  * @param stream         whether the answer is streamed
  * @param clientWantsUsage whether the client asked for the usage chunk of a stream
  * @param outputTokens   the output cap the client asked for ({@code max_completion_tokens} or {@code max_tokens},
  *                       the larger when both are set); empty when it set none
- * @param promptBytes    UTF-8 bytes of the members that become the prompt ({@code messages}, {@code tools})
+ * @param promptBytes    UTF-8 bytes of the members that become the prompt ({@code messages} and {@code tools}; a FIM
+ *                       request's {@code prompt} and {@code suffix})
  * @param forwarded      the allow-listed members, without the output cap and {@code stream_options}; private to
  *                       this record (copied in, copied out)
  * @param prompt         the prompt's chained block hashes, which the router matches against what each engine holds
  */
-record ChatRequest(String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens, long promptBytes,
-                   ObjectNode forwarded, PromptBlocks prompt) {
+public record ChatRequest(Api api, String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens,
+                          long promptBytes, ObjectNode forwarded, PromptBlocks prompt) {
 
-    ChatRequest {
+    /** The engine endpoint a request is sent to; both are OpenAI's (and vLLM's, and the engine adapter's). */
+    public enum Api {
+        CHAT_COMPLETIONS("/v1/chat/completions"),
+        COMPLETIONS("/v1/completions");
+
+        private final String path;
+
+        Api(String path) {
+            this.path = path;
+        }
+
+        public String path() {
+            return path;
+        }
+    }
+
+    public ChatRequest {
         forwarded = forwarded.deepCopy();
     }
 
@@ -36,9 +55,9 @@ record ChatRequest(String model, boolean stream, boolean clientWantsUsage, Optio
         return forwarded.deepCopy();
     }
 
-    /** What admission needs to know of this request. */
-    Demand demand(String requestId) {
-        return new Demand(requestId, model, outputTokens, promptBytes);
+    /** What admission needs to know of this request, priced in {@code priceClass}. */
+    Demand demand(String requestId, PriceClass priceClass) {
+        return new Demand(requestId, model, outputTokens, promptBytes, priceClass);
     }
 
     /** The body for the engine: the forwarded members with {@code max_tokens} = {@code outputCap}, the cap admission reserved. */

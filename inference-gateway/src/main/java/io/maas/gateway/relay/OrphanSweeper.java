@@ -71,7 +71,8 @@ class OrphanSweeper {
             if (usage.isPresent()) {
                 Usage billed = usage.get().consistent();
                 recorder.record(new UsageRecord(orphan.requestId(), orphan.tenantId(), orphan.apiKeyId(), orphan.model(), endpoint,
-                        orphan.stream(), billed, orphan.startedAt(), clock.instant(), Outcome.GATEWAY_LOST));
+                        orphan.stream(), billed, orphan.startedAt(), clock.instant(), Outcome.GATEWAY_LOST, UsageRecord.Placement.STATIC,
+                        orphan.priceClass()));
                 admitter.settleLost(orphan.requestId(), billed.promptTokens() + billed.completionTokens());
                 log.warn("request={} of a gateway that died was billed from the receipt of {}: prompt={} completion={}",
                         orphan.requestId(), endpoint, billed.promptTokens(), billed.completionTokens());

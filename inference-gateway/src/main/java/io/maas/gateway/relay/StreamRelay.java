@@ -1,10 +1,8 @@
 package io.maas.gateway.relay;
 
-import io.maas.api.openai.ApiError;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseEvent;
 import io.maas.api.sse.SseReader;
-import io.maas.api.sse.SseWriter;
 import io.maas.gateway.metering.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Relays an engine's event stream to the client event by event, flushing each at once; nothing is
- * buffered beyond one event. On the way it keeps the usage the engine reports (the gateway always
+ * Relays an engine's event stream to an {@link AnswerSink} event by event (the OpenAI sink flushes each
+ * to the client at once); nothing is buffered beyond one event. On the way it keeps the usage the engine reports (the gateway always
  * asks for it) and drops it from what the client sees unless the client asked for it too.
  *
  * <p>The stream's end is not relayed here: the caller first makes the usage durable, then sends
@@ -26,9 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 class StreamRelay {
 
     /**
-     * How the relay ended, what the engine reported, how many tokens reached the client (events whose
-     * delta carries content or reasoning; the opening role chunk, a usage chunk and an error carry none),
-     * and when the first event did ({@link System#nanoTime()}; 0 when none did).
+     * How the relay ended, what the engine reported, how many tokens reached the client (the events that
+     * {@link #carriesToken carry one}), and when the first event did ({@link System#nanoTime()}; 0 when none did).
      */
     record Result(Outcome outcome, Usage usage, long tokensRelayed, long firstEventNanos) {
     }
@@ -47,7 +44,7 @@ class StreamRelay {
     }
 
     /** Relays until the engine's {@code [DONE]}, the engine failing, or the client going away; closes {@code engine}. */
-    Result relay(InputStream engine, SseWriter client, boolean clientWantsUsage) {
+    Result relay(InputStream engine, AnswerSink client, boolean clientWantsUsage) {
         Usage usage = null;
         long relayed = 0;
         long tokens = 0;
@@ -80,7 +77,7 @@ class StreamRelay {
                 }
                 String relayedData = data;
                 boolean token = carriesToken(data);
-                write(() -> client.data(relayedData));
+                write(() -> client.event(relayedData));
                 if (relayed++ == 0) {
                     first = System.nanoTime();
                 }
@@ -99,24 +96,20 @@ class StreamRelay {
         }
     }
 
-    /** Whether a chunk's delta carries generated text (one token per chunk, as engines stream). */
+    /**
+     * Whether a chunk carries generated tokens (one chunk a token, or a few, as engines stream): content, reasoning,
+     * a piece of a tool call, or a completion's text. The opening role chunk, a usage chunk and an error carry none.
+     */
     private boolean carriesToken(String data) {
-        JsonNode delta = json.readTree(data).at("/choices/0/delta");
-        return nonEmpty(delta.get("content")) || nonEmpty(delta.get("reasoning_content"));
+        JsonNode choice = json.readTree(data).at("/choices/0");
+        JsonNode delta = choice.path("delta");
+        JsonNode toolCalls = delta.path("tool_calls");
+        return nonEmpty(delta.get("content")) || nonEmpty(delta.get("reasoning_content")) || nonEmpty(choice.get("text"))
+                || toolCalls.isArray() && !toolCalls.isEmpty();
     }
 
     private static boolean nonEmpty(JsonNode text) {
         return text != null && text.isString() && !text.asString().isEmpty();
-    }
-
-    /** Tells the client, in-stream, that the engine broke off; the stream then ends without {@code [DONE]}. */
-    void engineFailed(SseWriter client, String model) {
-        try {
-            client.data(json.writeValueAsString(ApiError.ENGINE_ERROR.response(
-                    "The engine serving '" + model + "' broke off the answer. Retry the request.", null)));
-        } catch (IOException e) {
-            // the client is gone as well; the failure is recorded either way
-        }
     }
 
     private interface Write {

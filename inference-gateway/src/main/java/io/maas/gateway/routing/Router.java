@@ -140,6 +140,26 @@ public class Router {
         }
     }
 
+    /**
+     * Whether background work (a line of a batch) may be sent to {@code route} now without taking room from online
+     * requests: none waits in the model's queue, and an available endpoint has a load below {@code maxLoad} (this
+     * gateway's requests in flight there, or the engine's running + waiting while its status is fresh, whichever is
+     * more). A check, not a reservation: an online request arriving after it still queues fairly with the work sent.
+     */
+    public boolean idle(ModelRoutes.Route route, int maxLoad) {
+        if (!queue(route.model()).isEmpty()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long staleAfter = properties.statusStaleAfter().toNanos();
+        for (Endpoint endpoint : candidates(route, Set.of()).endpoints()) {
+            if (endpoint.available() && endpoint.load(now, staleAfter) < maxLoad) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private FairQueue queue(String model) {
         return queues.computeIfAbsent(model, m -> {
             FairQueue queue = new FairQueue(properties.queue().capacity());

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 /** Writes events and flushes each at once, so that a client sees every token as it is produced. */
 public final class SseWriter {
 
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -24,6 +25,14 @@ public final class SseWriter {
         out.write(json.getBytes(StandardCharsets.UTF_8));
         out.write(END);
         out.flush();
+    }
+
+    /** One named event ({@code event:} then {@code data:}), as Anthropic's streams send them; {@code json} on a single line. */
+    public void event(String name, String json) throws IOException {
+        out.write(EVENT);
+        out.write(name.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        data(json);
     }
 
     public void done() throws IOException {

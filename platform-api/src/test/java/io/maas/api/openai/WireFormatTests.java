@@ -46,6 +46,27 @@ class WireFormatTests {
     }
 
     @Test
+    void toolCallsReadAndWriteInOpenAisShape() {
+        String assistant = "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"forecast\",\"arguments\":\"{\\\"days\\\":2}\"}}]}";
+        ChatMessage read = json.readValue(assistant, ChatMessage.class);
+        String delta = json.writeValueAsString(new ChatMessage(null, null, null, null,
+                List.of(new ToolCall(0, null, null, new ToolCall.Function(null, "{\"da"))), null));
+        ChatCompletionRequest request = json.readValue("{\"model\":\"m\",\"messages\":[" + assistant + ",{\"role\":\"tool\","
+                + "\"tool_call_id\":\"call_1\",\"content\":\"sunny\"}],\"tool_choice\":\"required\","
+                + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"v\",\"schema\":{\"type\":\"object\"}}},"
+                + "\"thinking\":{\"type\":\"enabled\"}}", ChatCompletionRequest.class);
+
+        assertThat(json.readTree(json.writeValueAsString(read))).isEqualTo(json.readTree(assistant));
+        assertThat(delta).isEqualTo("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"da\"}}]}");
+        assertThat(json.writeValueAsString(ChatMessage.of("user", "hi"))).isEqualTo("{\"role\":\"user\",\"content\":\"hi\"}");
+        assertThat(request.messages().get(1).toolCallId()).isEqualTo("call_1");
+        assertThat(request.toolChoice().asString()).isEqualTo("required");
+        assertThat(request.responseFormat().jsonSchema().schema().path("type").asString()).isEqualTo("object");
+        assertThat(request.thinking().enabled()).isTrue();
+    }
+
+    @Test
     void chunkOmitsAbsentMembersButKeepsReasoningContent() {
         var chunk = new ChatCompletionChunk("id1", ChatCompletionChunk.OBJECT, 1, "m",
                 List.of(new ChatCompletionChunk.Choice(0, new ChatMessage(null, null, "think", null), null)), null);
