@@ -19,12 +19,18 @@ public final class JarProcess implements AutoCloseable {
     private final URI base;
 
     public JarProcess(Path jar, Path log, List<String> args) throws Exception {
+        this(List.of(), jar, log, args);
+    }
+
+    /** {@code jvmOptions} go before {@code -jar} (for example {@code --enable-native-access=ALL-UNNAMED}). */
+    public JarProcess(List<String> jvmOptions, Path jar, Path log, List<String> args) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        argv.addAll(jvmOptions);
+        argv.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
         argv.addAll(args);
         this.process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         this.base = URI.create("http://127.0.0.1:" + port);

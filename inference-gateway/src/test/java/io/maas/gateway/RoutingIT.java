@@ -3,12 +3,17 @@ package io.maas.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.api.keys.ApiKeySecret;
+import io.maas.gateway.routing.EndpointMonitor;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +22,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,7 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Routing across real engine adapters (simulated runtime, separate JVMs): deployments read from
  * PostgreSQL as tenant-service's reconciler writes them, private and shared visibility, draining,
- * failover, ejection of a killed engine, a burst spread by in-flight count, and prefix affinity.
+ * failover (from a refused connection, a 503 or a 429, never after the first token), ejection of a
+ * killed engine, a burst spread by in-flight count, and prefix affinity.
  * Each test that needs its own endpoints gives a tenant of its own a private deployment.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -43,12 +51,22 @@ class RoutingIT {
     private static final EngineProcess e2 = EngineProcess.start("routing-e2", "routed", SPEEDS);
     private static final EngineProcess e3 = EngineProcess.start("routing-e3", "routed", SPEEDS);
     private static final EngineProcess secret = EngineProcess.start("routing-secret", "secret", SPEEDS);
+    /** One slot and no queue: busy, it refuses new work at once, with 503 or (as engines like TGI do) 429. */
+    private static final String[] NARROW = {"--platform.engine.simulated.time-to-first-token=20ms",
+            "--platform.engine.simulated.inter-token-latency=25ms", "--platform.engine.simulated.output.tokens=200",
+            "--platform.engine.simulated.max-concurrency=1", "--platform.engine.simulated.queue-size=0"};
+    private static final EngineProcess narrow503 = EngineProcess.start("routing-narrow-503", "routed", NARROW);
+    private static final EngineProcess narrow429 = EngineProcess.start("routing-narrow-429", "routed",
+            Stream.concat(Arrays.stream(NARROW), Stream.of("--platform.engine.simulated.queue-full-status=429")).toArray(String[]::new));
     private static final JsonMapper json = JsonMapper.builder().build();
 
     private final GatewayCalls calls = new GatewayCalls();
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    EndpointMonitor monitor;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -58,12 +76,12 @@ class RoutingIT {
             URI endpoint = List.of(e1, e2, e3).get(i).uri();
             registry.add("platform.gateway.models[0].endpoints[" + i + "]", endpoint::toString);
         }
-        List.of(e1, e2, e3, secret).forEach(EngineProcess::awaitReady);
+        List.of(e1, e2, e3, secret, narrow503, narrow429).forEach(EngineProcess::awaitReady);
     }
 
     @AfterAll
     static void stopEngines() {
-        List.of(e1, e2, e3, secret).forEach(EngineProcess::close);
+        List.of(e1, e2, e3, secret, narrow503, narrow429).forEach(EngineProcess::close);
     }
 
     @Test
@@ -210,6 +228,109 @@ class RoutingIT {
                 "gateway_queue_depth{model=\"routed\"} 0.0");
     }
 
+    @Test
+    void aReplicaRefusingNewWorkWith503Or429IsFailedOverBeforeAnythingWasSentAndIsNotEjected() throws Exception {
+        for (EngineProcess narrow : List.of(narrow503, narrow429)) {
+            Tenant tenant = tenant();
+            UUID deployment = deployment("routed", tenant.id);
+            replica(deployment, 0, "READY", narrow.uri());
+            awaitWithin(Duration.ofSeconds(2), () -> deploymentOf(chat(tenant, "routed", "warm up")).equals(deployment.toString()));
+            List<String> prefixes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String prefix = "Conversation " + i + " " + UUID.randomUUID() + ". " + "Answer from the documents. ".repeat(30);
+                prefixes.add(prefix);
+                assertThat(rowOf(chat(tenant, "routed", prefix + "first"))).as("the only replica yet holds every prefix")
+                        .containsEntry("endpoint", narrow.uri().toString());
+            }
+            replica(deployment, 1, "READY", e2.uri());
+            awaitWithin(Duration.ofSeconds(3), () -> rowOf(chat(tenant, "routed", "where " + UUID.randomUUID())).get("endpoint")
+                    .equals(e2.uri().toString()));
+
+            InputStream occupying = occupyTheOnlySlot(narrow);
+            try {
+                for (String prefix : prefixes) {
+                    awaitWithin(Duration.ofSeconds(2), () -> monitor.of(narrow.uri()).available());
+                    var response = chat(tenant, "routed", prefix + "second");
+                    String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+
+                    assertThat(rowOf(response)).as("served by the other replica").containsEntry("endpoint", e2.uri().toString());
+                    JsonNode refused = json.readTree(get(narrow.uri().resolve("/engine/requests/" + requestId)).body());
+                    assertThat(refused.path("state").asString()).as("%s was tried first and refused at once", narrow.uri())
+                            .isEqualTo("failed");
+                    assertThat(refused.at("/usage/completion_tokens").asInt()).isZero();
+                }
+            } finally {
+                occupying.close();
+            }
+            assertThat(monitor.of(narrow.uri()).ejected()).as("a replica refusing new work is not at fault").isFalse();
+        }
+    }
+
+    @Test
+    void aStreamThatFailsAfterItsFirstTokenIsNotRetriedAndIsBilledWhatWasProduced() throws Exception {
+        Tenant tenant = tenant();
+        UUID deployment = deployment("routed", tenant.id);
+        replica(deployment, 0, "READY", narrow503.uri());
+        replica(deployment, 1, "READY", narrow429.uri());
+        awaitWithin(Duration.ofSeconds(2), () -> deploymentOf(chat(tenant, "routed", "warm up")).equals(deployment.toString()));
+        ObjectNode body = json.createObjectNode().put("model", "routed").put("stream", true).put("max_tokens", 200);
+        body.putArray("messages").addObject().put("role", "user").put("content", "a long answer " + UUID.randomUUID());
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + tenant.key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofLines());
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+
+        EngineProcess killed = null;
+        int tokens = 0;
+        List<String> events = new ArrayList<>();
+        try (Stream<String> lines = response.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (!line.startsWith("data: ")) {
+                    continue;
+                }
+                events.add(line);
+                if (line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                    tokens++;
+                }
+                if (tokens == 3 && killed == null) {
+                    killed = get(narrow503.uri().resolve("/engine/requests/" + requestId)).statusCode() == 200 ? narrow503 : narrow429;
+                    killed.kill();
+                }
+            }
+        }
+        EngineProcess other = killed == narrow503 ? narrow429 : narrow503;
+        try {
+            assertThat(events.getLast()).as("the stream ends with an error event").contains("\"code\":\"engine_error\"");
+            assertThat(events).noneMatch(e -> e.contains("[DONE]"));
+            assertThat(get(other.uri().resolve("/engine/requests/" + requestId)).statusCode())
+                    .as("never sent again to the other replica").isEqualTo(404);
+            Map<String, String> row = TestRows.one("SELECT endpoint, outcome, completion_tokens FROM usage_record WHERE request_id = ?",
+                    requestId);
+            assertThat(row).containsEntry("endpoint", killed.uri().toString()).containsEntry("outcome", "ENGINE_ERROR");
+            assertThat(Integer.parseInt(row.get("completion_tokens"))).as("billed the tokens the engine produced before it died")
+                    .isEqualTo(tokens);
+        } finally {
+            killed.restart().awaitReady();
+            String up = "gateway_endpoint_up{endpoint=\"" + killed.uri() + "\"} ";
+            awaitWithin(Duration.ofSeconds(5), () -> metrics().contains(up + "1.0"));
+        }
+    }
+
+    /** A long streamed request sent to {@code engine} itself, holding its one slot until the stream is closed. */
+    private static InputStream occupyTheOnlySlot(EngineProcess engine) throws Exception {
+        String body = "{\"model\":\"routed\",\"stream\":true,\"max_tokens\":200,\"messages\":[{\"role\":\"user\",\"content\":\"hold\"}]}";
+        InputStream stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(engine.uri().resolve("/v1/chat/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream()).body();
+        awaitWithin(Duration.ofSeconds(5), () -> json.readTree(get(engine.uri().resolve("/engine/status")).body()).path("running").asInt() == 1);
+        return stream;
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private record Tenant(UUID id, String key) {
     }
 
@@ -265,8 +386,12 @@ class RoutingIT {
                 response.headers().firstValue("x-request-id").orElseThrow());
     }
 
+    /**
+     * The deployment that served {@code response}; {@code none} when it was refused, as when the gateway read a
+     * deployment between the test's inserts of it and of its replicas (a deployment without replicas has no engine).
+     */
     private static String deploymentOf(HttpResponse<String> response) throws SQLException {
-        return String.valueOf(rowOf(response).get("deployment_id"));
+        return response.statusCode() == 200 ? String.valueOf(rowOf(response).get("deployment_id")) : "none";
     }
 
     /** Polls {@code condition} until it holds, failing the test when it still does not after {@code limit}. */

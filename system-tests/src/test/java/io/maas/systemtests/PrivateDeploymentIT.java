@@ -89,20 +89,24 @@ class PrivateDeploymentIT {
             assertThat(refused.statusCode()).isEqualTo(404);
             assertThat(refused.body()).contains("model_not_found");
 
-            // a conversation: every later turn sends the whole history, and lands where its prefix is cached
+            // a conversation: every later turn sends the whole history, and lands on the replica whose llama.cpp slot
+            // holds it; the system prompt alone is shared by every request, so a later turn must find more than that
             List<String> turns = new ArrayList<>();
-            int cachedTurns = 0;
+            List<Long> prompt = new ArrayList<>();
+            List<Long> cached = new ArrayList<>();
             for (int turn = 0; turn < 4; turn++) {
                 turns.add("Question " + turn + ": where is my order 4711-" + turn + "?");
                 HttpResponse<String> answer = chat(acmeKey, turns);
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 JsonNode body = JSON.readTree(answer.body());
                 turns.add(body.path("choices").path(0).path("message").path("content").asString(""));
-                if (turn > 0 && body.get("usage").get("prompt_cache_hit_tokens").asLong() > 0) {
-                    cachedTurns++;
-                }
+                prompt.add(body.get("usage").get("prompt_tokens").asLong());
+                cached.add(body.get("usage").get("prompt_cache_hit_tokens").asLong());
             }
-            assertThat(cachedTurns).as("later turns with cached prompt tokens").isGreaterThanOrEqualTo(2);
+            for (int turn = 1; turn < 4; turn++) {
+                assertThat(cached.get(turn)).as("turn %d found the previous turn's prompt cached (prompt tokens %s, cached %s)", turn,
+                        prompt, cached).isGreaterThanOrEqualTo(prompt.get(turn - 1) - 16);
+            }
 
             List<ProcessHandle> replicas = replicaProcesses(up);
             assertThat(replicas).hasSize(2);

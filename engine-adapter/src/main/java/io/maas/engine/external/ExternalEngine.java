@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -336,7 +337,8 @@ final class ExternalEngine implements Engine {
      * The engine's own numbers from its Prometheus metrics when they carry vLLM's names (an engine
      * adapter in front of another engine publishes the same); {@link EngineLoad#UNKNOWN} when there are
      * none or the scrape fails within a second. With several engine cores, gauges of requests and
-     * counters are summed and the KV-cache use is their mean.
+     * counters are summed and the KV-cache use is their mean; the KV capacity is {@code num_gpu_blocks ×
+     * block_size} of {@code vllm:cache_config_info}, summed over the cores (each has its own cache).
      */
     @Override
     public EngineLoad load() {
@@ -355,6 +357,7 @@ final class ExternalEngine implements Engine {
                     samples.value("vllm:num_requests_waiting").map(Double::intValue).orElse(null),
                     samples.mean("vllm:kv_cache_usage_perc").or(() -> samples.mean("vllm:gpu_cache_usage_perc"))
                             .map(v -> Math.clamp(v, 0.0, 1.0)).orElse(null),
+                    kvCacheTokens(samples),
                     samples.value("vllm:prefix_cache_queries_total").map(Double::longValue).orElse(null),
                     samples.value("vllm:prefix_cache_hits_total").map(Double::longValue).orElse(null));
         } catch (IOException e) {
@@ -364,6 +367,19 @@ final class ExternalEngine implements Engine {
             Thread.currentThread().interrupt();
             return EngineLoad.UNKNOWN;
         }
+    }
+
+    /** Tokens the engine's KV cache holds in all, from vLLM's {@code vllm:cache_config_info}; null when it does not say. */
+    private static Long kvCacheTokens(PrometheusSamples samples) {
+        long tokens = 0;
+        for (Map<String, String> config : samples.labels("vllm:cache_config_info")) {
+            try {
+                tokens += Long.parseLong(config.getOrDefault("num_gpu_blocks", "")) * Long.parseLong(config.getOrDefault("block_size", ""));
+            } catch (NumberFormatException e) { // "None" before the engine profiled its memory
+                return null;
+            }
+        }
+        return tokens > 0 ? tokens : null;
     }
 
     /** Stops the engine process (the supervisor has usually done so already, after the requests drained). */

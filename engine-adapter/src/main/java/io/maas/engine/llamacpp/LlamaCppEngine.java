@@ -158,7 +158,8 @@ public final class LlamaCppEngine implements Engine {
     @Override
     public EngineLoad load() {
         SlotPool.Load load = slots.load();
-        return new EngineLoad(load.busy(), load.waiting(), load.kvCacheUsage(), load.prefixQueries(), load.prefixHits());
+        return new EngineLoad(load.busy(), load.waiting(), load.kvCacheUsage(), load.kvCacheTokens(), load.prefixQueries(),
+                load.prefixHits());
     }
 
     @Override

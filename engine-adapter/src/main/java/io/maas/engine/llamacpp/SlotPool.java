@@ -36,8 +36,11 @@ final class SlotPool {
     record Lease(int slot, int[] prompt, int cachedTokens) {
     }
 
-    /** The slots' state now: in use, requests waiting for one, KV-cache share held, prefix-cache counters. */
-    record Load(int busy, int waiting, double kvCacheUsage, long prefixQueries, long prefixHits) {
+    /**
+     * The slots' state now: in use, requests waiting for one, KV-cache share held, the KV cache's size in tokens
+     * (llama.cpp's whole context, every slot's part), prefix-cache counters.
+     */
+    record Load(int busy, int waiting, double kvCacheUsage, long kvCacheTokens, long prefixQueries, long prefixHits) {
     }
 
     SlotPool(int slots, int contextPerSlot) {
@@ -91,8 +94,9 @@ final class SlotPool {
             inUse += busy[slot] ? 1 : 0;
             held += Math.min(cached[slot].length, contextPerSlot);
         }
-        double capacity = (double) contextPerSlot * busy.length;
-        return new Load(inUse, free.getQueueLength(), capacity == 0 ? 0 : held / capacity, prefixQueries, prefixHits);
+        long capacity = (long) contextPerSlot * busy.length;
+        return new Load(inUse, free.getQueueLength(), capacity == 0 ? 0 : (double) held / capacity, capacity, prefixQueries,
+                prefixHits);
     }
 
     static int commonPrefix(int[] a, int[] b) {

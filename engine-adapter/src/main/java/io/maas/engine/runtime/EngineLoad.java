@@ -7,13 +7,14 @@ package io.maas.engine.runtime;
  * @param running            requests generating now
  * @param waiting            requests waiting for a slot
  * @param kvCacheUsage       share of the KV cache in use, 0 to 1
+ * @param kvCacheTokens      tokens the KV cache holds in all (what a prefix cache can keep at most)
  * @param prefixCacheQueries prompt tokens looked up in the prefix cache since the engine started
  * @param prefixCacheHits    of those, tokens found in it
  */
-public record EngineLoad(Integer running, Integer waiting, Double kvCacheUsage, Long prefixCacheQueries,
+public record EngineLoad(Integer running, Integer waiting, Double kvCacheUsage, Long kvCacheTokens, Long prefixCacheQueries,
         Long prefixCacheHits) {
 
-    public static final EngineLoad UNKNOWN = new EngineLoad(null, null, null, null, null);
+    public static final EngineLoad UNKNOWN = new EngineLoad(null, null, null, null, null, null);
 
     public EngineLoad {
         if (kvCacheUsage != null && !(kvCacheUsage >= 0 && kvCacheUsage <= 1)) {

@@ -37,7 +37,9 @@ import java.util.random.RandomGenerator;
  * {@code stop}). With a request {@code seed}, length and words depend on the seed only. Models
  * whose name ends in {@code -reasoner} spend {@code reasoning-share} of the output on
  * {@code reasoning_content} first ({@code thinking} switches that on for any model, or off). KV-cache use is the
- * tokens of running requests (prompt and output so far) over {@code context-size × max-concurrency}.
+ * tokens of running requests (prompt and output so far) over {@code context-size × max-concurrency}; the KV capacity
+ * reported is the prefix cache's, {@code prefix-cache-blocks × 16} tokens (in a real engine the prefix cache is the KV
+ * cache).
  *
  * <p>It speaks the shapes a real engine does: a function call that {@code tool_choice} requires is made (arguments
  * that match the function's schema, {@link SampleJson}, one token per {@value TokenEstimate#CHARS_PER_TOKEN}
@@ -192,8 +194,10 @@ public final class SimulatedEngine implements Engine {
         }
         if (waiting.incrementAndGet() > settings.queueSize()) {
             waiting.decrementAndGet();
-            throw new EngineUnavailableException("The engine's queue is full (" + settings.queueSize()
-                    + " requests waiting); retry later or send the request to another engine.");
+            String message = "The engine's queue is full (" + settings.queueSize()
+                    + " requests waiting); retry later or send the request to another engine.";
+            throw settings.queueFullStatus() == 429 ? new ApiException(ApiError.RATE_LIMIT_EXCEEDED, message)
+                    : new EngineUnavailableException(message);
         }
         try {
             while (!slots.tryAcquire(settings.keepAliveInterval().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -246,8 +250,8 @@ public final class SimulatedEngine implements Engine {
     public EngineLoad load() {
         int running = settings.maxConcurrency() - slots.availablePermits();
         double capacity = (double) settings.contextSize() * settings.maxConcurrency();
-        return new EngineLoad(running, waiting.get(), Math.min(1, heldTokens.get() / capacity), prefixQueries.get(),
-                prefixHits.get());
+        return new EngineLoad(running, waiting.get(), Math.min(1, heldTokens.get() / capacity),
+                (long) settings.prefixCacheBlocks() * PrefixCache.BLOCK_TOKENS, prefixQueries.get(), prefixHits.get());
     }
 
     /** Running generations stop at their next token (finish reason {@code cancelled}); new ones are refused. */

@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param seed              seeds output lengths and words of requests that set no {@code seed} of their own
  * @param prefillPerToken   added to the time to first token per prompt token not found in the prefix cache
  *                          (a real engine's prefill; 0 by default), so that cache hits show in latency
+ * @param queueFullStatus   the HTTP status of a request refused because the queue is full: 503 (vLLM, llama.cpp's
+ *                          server) or 429 (engines that answer overload as a rate limit, such as TGI)
  */
 @Validated
 @ConfigurationProperties("platform.engine.simulated")
@@ -42,7 +44,8 @@ public record SimulatedProperties(
         @DefaultValue("5s") @NotNull Duration keepAliveInterval,
         @DefaultValue("4096") @Min(0) int prefixCacheBlocks,
         @DefaultValue("0") long seed,
-        @DefaultValue("0ms") @NotNull Duration prefillPerToken) {
+        @DefaultValue("0ms") @NotNull Duration prefillPerToken,
+        @DefaultValue("503") int queueFullStatus) {
 
     public SimulatedProperties {
         if (timeToFirstToken.isNegative() || interTokenLatency.isNegative() || prefillPerToken.isNegative()) {
@@ -51,13 +54,16 @@ public record SimulatedProperties(
         if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
             throw new IllegalArgumentException("keep-alive-interval must be positive, e.g. 5s");
         }
+        if (queueFullStatus != 503 && queueFullStatus != 429) {
+            throw new IllegalArgumentException("queue-full-status must be 503 or 429 (it is " + queueFullStatus + ")");
+        }
     }
 
     /** The defaults with the given speeds, output length and concurrency (benchmarks, tests). */
     public static SimulatedProperties of(Duration timeToFirstToken, Duration interTokenLatency, int outputTokens,
             int maxConcurrency) {
         return new SimulatedProperties(timeToFirstToken, interTokenLatency, Output.fixed(outputTokens), 0.5, 8192,
-                maxConcurrency, 1024, Duration.ofSeconds(5), 4096, 0, Duration.ZERO);
+                maxConcurrency, 1024, Duration.ofSeconds(5), 4096, 0, Duration.ZERO, 503);
     }
 
     /** The output length distribution. */

@@ -56,6 +56,7 @@ public final class EngineStatusReport {
                 Objects.requireNonNullElse(load.running(), stats.running()),
                 Objects.requireNonNullElse(load.waiting(), stats.waiting()),
                 Objects.requireNonNullElse(load.kvCacheUsage(), 0.0),
+                Objects.requireNonNullElse(load.kvCacheTokens(), 0L),
                 Objects.requireNonNullElse(load.prefixCacheQueries(), stats.promptTokens()),
                 Objects.requireNonNullElse(load.prefixCacheHits(), stats.cachedPromptTokens()),
                 ttft.latency(), tpot.latency());

@@ -12,6 +12,8 @@ import java.util.Objects;
 final class VllmMetricsText {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The block size {@code vllm:cache_config_info} states the KV capacity in (vLLM's default). */
+    private static final int BLOCK_SIZE = 16;
 
     private VllmMetricsText() {
     }
@@ -23,6 +25,10 @@ final class VllmMetricsText {
         gauge(out, "vllm:num_requests_running", "Number of requests in model execution batches.", labels, status.running());
         gauge(out, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", labels, status.waiting());
         gauge(out, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", labels, status.kvCacheUsage());
+        if (status.kvCacheTokens() > 0) { // vLLM's info metric: the numbers are labels, the value is 1
+            gauge(out, "vllm:cache_config_info", "Information of the LLMEngine CacheConfig.", "block_size=\"" + BLOCK_SIZE
+                    + "\",num_gpu_blocks=\"" + status.kvCacheTokens() / BLOCK_SIZE + "\"," + labels, 1);
+        }
         counter(out, "vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens.",
                 labels, status.prefixCacheQueries());
         counter(out, "vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.",

@@ -161,6 +161,7 @@ class ExternalEngineIT {
 
         assertThat(busy.runtime()).isEqualTo("external");
         assertThat(busy.kvCacheUsage()).as("only the engine process knows its KV cache: passed through").isPositive();
+        assertThat(busy.kvCacheTokens()).as("its size too, from vllm:cache_config_info").isEqualTo(4096 * 16);
         List<String> kinds = chunks.stream().filter(c -> !c.choices().isEmpty() && c.choices().getFirst().delta() != null)
                 .map(c -> c.choices().getFirst().delta().reasoningContent() != null ? "R"
                         : c.choices().getFirst().delta().content() != null && !c.choices().getFirst().delta().content().isEmpty() ? "T" : "")

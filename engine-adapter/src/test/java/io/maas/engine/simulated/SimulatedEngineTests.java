@@ -64,7 +64,7 @@ class SimulatedEngineTests {
     void theSameSeedGivesTheSameWordsAndLength() throws Exception {
         SimulatedProperties uniform = new SimulatedProperties(MS, Duration.ZERO,
                 new SimulatedProperties.Output(SimulatedProperties.Distribution.UNIFORM, 64, 5, 40, 16), 0.5, 8192, 4,
-                16, Duration.ofSeconds(5), 64, 0, Duration.ZERO);
+                16, Duration.ofSeconds(5), 64, 0, Duration.ZERO, 503);
         SimulatedEngine engine = new SimulatedEngine(uniform, "sim", 256);
 
         Recorder a = new Recorder();
@@ -99,7 +99,7 @@ class SimulatedEngineTests {
     @Test
     void aFullPrefixCacheEvictsAPromptsTailBeforeItsHeadAndPrefillCostsOnlyWhatIsNotCached() throws Exception {
         SimulatedProperties small = new SimulatedProperties(MS, Duration.ZERO, SimulatedProperties.Output.fixed(1), 0.5,
-                8192, 1, 0, Duration.ofSeconds(1), 4, 0, Duration.ofMillis(2));
+                8192, 1, 0, Duration.ofSeconds(1), 4, 0, Duration.ofMillis(2), 503);
         SimulatedEngine engine = new SimulatedEngine(small, "sim", 256);
         String threeBlocks = "a".repeat(3 * 64 - 8);
 
@@ -117,7 +117,7 @@ class SimulatedEngineTests {
     @Test
     void aRequestThatDoesNotFitIsRefusedBeforeAnyWork() {
         SimulatedProperties small = new SimulatedProperties(MS, Duration.ZERO, SimulatedProperties.Output.fixed(4), 0.5,
-                16, 1, 0, Duration.ofSeconds(1), 0, 0, Duration.ZERO);
+                16, 1, 0, Duration.ofSeconds(1), 0, 0, Duration.ZERO, 503);
         SimulatedEngine engine = new SimulatedEngine(small, "sim", 256);
         Recorder recorder = new Recorder();
 
@@ -129,7 +129,7 @@ class SimulatedEngineTests {
     @Test
     void beyondTheConcurrencyLimitRequestsWaitWithKeepAlivesAndBeyondTheQueueAreRefused() throws Exception {
         SimulatedProperties one = new SimulatedProperties(MS, Duration.ofMillis(20), SimulatedProperties.Output.fixed(15),
-                0.5, 8192, 1, 1, Duration.ofMillis(30), 0, 0, Duration.ZERO);
+                0.5, 8192, 1, 1, Duration.ofMillis(30), 0, 0, Duration.ZERO, 503);
         SimulatedEngine engine = new SimulatedEngine(one, "sim", 256);
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Recorder firstRecorder = new Recorder();

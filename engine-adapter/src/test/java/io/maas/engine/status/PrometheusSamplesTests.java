@@ -23,5 +23,21 @@ class PrometheusSamplesTests {
         assertThat(samples.mean("vllm:kv_cache_usage_perc")).contains(0.375);
         assertThat(samples.value("vllm:prefix_cache_hits_total")).contains(1200.0);
         assertThat(samples.value("vllm:num_requests_waiting")).isEmpty();
+        assertThat(samples.labels("vllm:num_requests_running")).extracting(labels -> labels.get("engine")).containsExactly("0", "1");
+        assertThat(samples.labels("vllm:kv_cache_usage_perc").getFirst()).containsEntry("model_name", "a}b");
+        assertThat(samples.labels("vllm:prefix_cache_hits_total")).isEmpty();
+    }
+
+    @Test
+    void readsTheNumbersOfAnInfoMetricFromItsLabels() {
+        PrometheusSamples samples = PrometheusSamples.parse("""
+                # HELP vllm:cache_config_info Information of the LLMEngine CacheConfig
+                # TYPE vllm:cache_config_info gauge
+                vllm:cache_config_info{block_size="16",cache_dtype="auto",enable_prefix_caching="True",num_gpu_blocks="27198",prefix_caching_hash_algo="sha256",note="say \\"hi\\", twice"} 1.0
+                """);
+
+        assertThat(samples.labels("vllm:cache_config_info")).singleElement().satisfies(labels -> assertThat(labels)
+                .containsEntry("block_size", "16").containsEntry("num_gpu_blocks", "27198")
+                .containsEntry("note", "say \"hi\", twice").containsEntry("prefix_caching_hash_algo", "sha256"));
     }
 }

@@ -62,6 +62,9 @@ class StatusIT {
         assertThat(before.runtime()).isEqualTo("simulated");
         assertThat(before.state()).isEqualTo("ready");
         assertThat(before.timeToFirstToken().count()).isZero();
+        assertThat(before.kvCacheTokens()).as("the prefix cache's 4096 blocks of 16 tokens").isEqualTo(4096 * 16);
+        assertThat(metricsBefore).filteredOn(s -> s.name().equals("vllm:cache_config_info")).singleElement()
+                .satisfies(info -> assertThat(info.labels()).containsEntry("num_gpu_blocks", "4096").containsEntry("block_size", "16"));
 
         assertThat(busy.running()).isEqualTo(1);
         assertThat(busy.waiting()).isEqualTo(1);

@@ -242,7 +242,7 @@ public class ChatPipeline {
         }
         Usage usage = result.outcome() == Outcome.COMPLETED && result.usage() != null
                 ? result.usage()
-                : engineCount(accepted, result.usage(), result.eventsRelayed());
+                : engineCount(accepted, result.usage(), result.tokensRelayed());
         settle(accepted, usage, result.outcome(), result.firstEventNanos());
         switch (result.outcome()) {
             case COMPLETED -> {
@@ -279,14 +279,14 @@ public class ChatPipeline {
 
     /**
      * The engine's own count for a request that did not end normally. When the engine cannot say
-     * (it is gone), the usage it last reported is kept, else the events relayed are counted as
-     * completion tokens, one each, and the prompt as unknown (zero); the log says so.
+     * (it is gone), the usage it last reported is kept, else the tokens relayed are its completion
+     * tokens (the role chunk and an error event are none) and the prompt is unknown (zero); the log says so.
      */
-    private Usage engineCount(Accepted accepted, Usage lastReported, long eventsRelayed) {
+    private Usage engineCount(Accepted accepted, Usage lastReported, long tokensRelayed) {
         return engines.finalUsage(accepted.call().endpoint(), accepted.requestId(), receiptWait).orElseGet(() -> {
             log.warn("No engine count for request {}; recording {}", accepted.requestId(),
-                    lastReported != null ? "the last usage it reported" : eventsRelayed + " relayed events as completion tokens");
-            return lastReported != null ? lastReported : Usage.of(0, 0, eventsRelayed, 0);
+                    lastReported != null ? "the last usage it reported" : tokensRelayed + " relayed tokens as completion tokens");
+            return lastReported != null ? lastReported : Usage.of(0, 0, tokensRelayed, 0);
         });
     }
 

@@ -24,10 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 class StreamRelay {
 
     /**
-     * How the relay ended, what the engine reported, how many events reached the client, and when the
-     * first did ({@link System#nanoTime()}; 0 when none did).
+     * How the relay ended, what the engine reported, how many tokens reached the client (the events that
+     * {@link #carriesToken carry one}), and when the first event did ({@link System#nanoTime()}; 0 when none did).
      */
-    record Result(Outcome outcome, Usage usage, long eventsRelayed, long firstEventNanos) {
+    record Result(Outcome outcome, Usage usage, long tokensRelayed, long firstEventNanos) {
     }
 
     /** The client went away; raised from writes only, so it is never confused with the engine failing. */
@@ -47,6 +47,7 @@ class StreamRelay {
     Result relay(InputStream engine, AnswerSink client, boolean clientWantsUsage) {
         Usage usage = null;
         long relayed = 0;
+        long tokens = 0;
         long first = 0;
         try (SseReader events = new SseReader(engine)) {
             SseEvent event;
@@ -75,20 +76,40 @@ class StreamRelay {
                     }
                 }
                 String relayedData = data;
+                boolean token = carriesToken(data);
                 write(() -> client.event(relayedData));
                 if (relayed++ == 0) {
                     first = System.nanoTime();
                 }
+                if (token) {
+                    tokens++;
+                }
                 if (data.startsWith("{\"error\"")) {
-                    return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
+                    return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
                 }
             }
-            return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
+            return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         } catch (ClientGone e) {
-            return new Result(Outcome.CLIENT_CANCELLED, usage, relayed, first);
+            return new Result(Outcome.CLIENT_CANCELLED, usage, tokens, first);
         } catch (IOException | UncheckedIOException | tools.jackson.core.JacksonException e) {
-            return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
+            return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         }
+    }
+
+    /**
+     * Whether a chunk carries generated tokens (one chunk a token, or a few, as engines stream): content, reasoning,
+     * a piece of a tool call, or a completion's text. The opening role chunk, a usage chunk and an error carry none.
+     */
+    private boolean carriesToken(String data) {
+        JsonNode choice = json.readTree(data).at("/choices/0");
+        JsonNode delta = choice.path("delta");
+        JsonNode toolCalls = delta.path("tool_calls");
+        return nonEmpty(delta.get("content")) || nonEmpty(delta.get("reasoning_content")) || nonEmpty(choice.get("text"))
+                || toolCalls.isArray() && !toolCalls.isEmpty();
+    }
+
+    private static boolean nonEmpty(JsonNode text) {
+        return text != null && text.isString() && !text.asString().isEmpty();
     }
 
     private interface Write {

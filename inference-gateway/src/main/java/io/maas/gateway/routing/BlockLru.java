@@ -38,6 +38,19 @@ final class BlockLru {
         return size;
     }
 
+    int capacity() {
+        return capacity;
+    }
+
+    /** A copy holding up to {@code newCapacity} keys in the same order; when smaller, the least recently used are left out. */
+    BlockLru resized(int newCapacity) {
+        BlockLru copy = new BlockLru(newCapacity);
+        for (int slot = head; slot != NONE; slot = next[slot]) {
+            copy.touch(keys[slot]);
+        }
+        return copy;
+    }
+
     boolean contains(long key) {
         return table[bucketOf(key)] != NONE;
     }

@@ -18,6 +18,7 @@ public final class Endpoint {
     static final int GOOD_PROBES_TO_RETURN = 2;
 
     private final URI uri;
+    private final int maxPrefixBlocks;
     private final PrefixIndex prefixes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean ejected;
@@ -30,9 +31,11 @@ public final class Endpoint {
         static final Load UNKNOWN = new Load(0, 0, 0, Long.MIN_VALUE);
     }
 
-    Endpoint(URI uri, int prefixBlocks) {
+    /** {@code maxPrefixBlocks}: the prefix index's size until the engine reports its KV capacity, and its cap after. */
+    Endpoint(URI uri, int maxPrefixBlocks) {
         this.uri = uri;
-        this.prefixes = new PrefixIndex(prefixBlocks);
+        this.maxPrefixBlocks = maxPrefixBlocks;
+        this.prefixes = new PrefixIndex(maxPrefixBlocks);
     }
 
     public URI uri() {
@@ -120,10 +123,23 @@ public final class Endpoint {
         }
     }
 
-    /** A status read: the engine's load, and whether it takes new work. */
-    void status(String state, int running, int waiting, double kvCacheUsage, long nowNanos) {
+    /**
+     * A status read: the engine's load, whether it takes new work, and its KV capacity in tokens (0 when
+     * unknown). The prefix index is sized to that capacity, in blocks of {@value PromptBlocks#BLOCK_TOKENS}
+     * tokens, capped at {@code maxPrefixBlocks}: an engine cannot hold more prefixes than its KV cache, so
+     * remembering more would send requests to an endpoint for blocks it already evicted.
+     */
+    void status(String state, int running, int waiting, double kvCacheUsage, long kvCacheTokens, long nowNanos) {
         load = new Load(running, waiting, kvCacheUsage, nowNanos);
         refusing = !"ready".equals(state);
+        if (kvCacheTokens > 0) {
+            prefixes.resize(Math.clamp(kvCacheTokens / PromptBlocks.BLOCK_TOKENS, 1, maxPrefixBlocks));
+        }
+    }
+
+    /** Prompt blocks the prefix index remembers at most now. */
+    public int prefixCapacity() {
+        return prefixes.capacity();
     }
 
     @Override

@@ -106,7 +106,8 @@ public class EndpointMonitor implements DisposableBean {
         }
         try {
             EngineStatus status = json.readValue(answer.body(), EngineStatus.class);
-            endpoint.status(status.state(), status.running(), status.waiting(), status.kvCacheUsage(), System.nanoTime());
+            endpoint.status(status.state(), status.running(), status.waiting(), status.kvCacheUsage(), status.kvCacheTokens(),
+                    System.nanoTime());
         } catch (JacksonException e) {
             log.debug("Endpoint {} answered /engine/status with something else than its status: {}", endpoint, e.getMessage());
         }

@@ -2,7 +2,8 @@ package io.maas.gateway.routing;
 
 /**
  * The prompt blocks the gateway sent to one endpoint, least recently sent evicted first, up to the
- * engine's KV capacity: what that engine most likely still holds in its prefix cache.
+ * engine's KV capacity ({@link #resize}d when the engine reports it): what that engine most likely
+ * still holds in its prefix cache.
  *
  * <p>A prompt's blocks are remembered last block first, so that its leading blocks are the most
  * recent and eviction takes a prompt's tail before its head (as vLLM frees a request's blocks). The
@@ -12,10 +13,21 @@ package io.maas.gateway.routing;
  */
 final class PrefixIndex {
 
-    private final BlockLru blocks;
+    private BlockLru blocks;
 
     PrefixIndex(int capacity) {
         this.blocks = new BlockLru(capacity);
+    }
+
+    synchronized int capacity() {
+        return blocks.capacity();
+    }
+
+    /** Holds up to {@code capacity} blocks from now on, keeping the most recent ones; nothing happens when that is the size already. */
+    synchronized void resize(int capacity) {
+        if (capacity != blocks.capacity()) {
+            blocks = blocks.resized(capacity);
+        }
     }
 
     /** Leading blocks of {@code prompt} this endpoint likely holds; does not refresh them. */

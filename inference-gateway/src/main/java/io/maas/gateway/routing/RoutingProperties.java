@@ -61,8 +61,10 @@ public record RoutingProperties(
      * {@code balanceRelThreshold} times it, the pick is least-load, so that one hot system prompt
      * cannot pin one replica (SGLang's {@code balance_abs_threshold}/{@code balance_rel_threshold}).
      *
-     * @param blocks prompt blocks remembered per endpoint (least recently sent go first); size it to
-     *               the engine's KV capacity in blocks of {@value PromptBlocks#BLOCK_TOKENS} tokens
+     * @param blocks the most prompt blocks remembered per endpoint (least recently sent go first): the
+     *               index is sized to the KV capacity the engine reports in {@code /engine/status}, in blocks of
+     *               {@value PromptBlocks#BLOCK_TOKENS} tokens, but never above this; until the engine reports
+     *               one (or when it cannot), this is the size
      */
     public record Prefix(
             @DefaultValue("1.0") double prefixWeight,

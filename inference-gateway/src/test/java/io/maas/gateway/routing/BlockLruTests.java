@@ -46,4 +46,32 @@ class BlockLruTests {
         lru.touch(3);
         assertThat(lru.contains(3)).isTrue();
     }
+
+    @Test
+    void resizingKeepsTheMostRecentlyUsedInOrder() {
+        BlockLru lru = new BlockLru(8);
+        for (long key = 0; key < 8; key++) {
+            lru.touch(key);
+        }
+        lru.touch(0); // now the most recent: 1 is the least recently used
+
+        BlockLru smaller = lru.resized(3);
+        assertThat(smaller.capacity()).isEqualTo(3);
+        assertThat(smaller.size()).isEqualTo(3);
+        assertThat(smaller.contains(0)).isTrue();
+        assertThat(smaller.contains(6)).isTrue();
+        assertThat(smaller.contains(7)).isTrue();
+        assertThat(smaller.contains(5)).isFalse();
+        smaller.touch(100);
+        assertThat(smaller.contains(6)).as("the least recent of the three went first").isFalse();
+
+        BlockLru larger = lru.resized(16);
+        assertThat(larger.size()).isEqualTo(8);
+        for (long key = 100; key < 109; key++) { // one more than there is room for
+            larger.touch(key);
+        }
+        assertThat(larger.contains(1)).as("still the least recently used after the copy").isFalse();
+        assertThat(larger.contains(2)).isTrue();
+        assertThat(larger.contains(0)).isTrue();
+    }
 }

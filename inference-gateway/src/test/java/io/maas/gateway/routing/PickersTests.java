@@ -63,9 +63,9 @@ class PickersTests {
     void leastLoadUsesTheEnginesOwnLoadWhileFreshOnly() {
         Picker picker = new LeastLoad(FRESH);
         long now = System.nanoTime();
-        endpoints.get(0).status("ready", 5, 3, 0.5, now);
-        endpoints.get(1).status("ready", 0, 0, 0.0, now);
-        endpoints.get(2).status("ready", 4, 0, 0.5, now);
+        endpoints.get(0).status("ready", 5, 3, 0.5, 0, now);
+        endpoints.get(1).status("ready", 0, 0, 0.0, 0, now);
+        endpoints.get(2).status("ready", 4, 0, 0.5, 0, now);
 
         assertThat(picker.pick(endpoints, PromptBlocks.NONE, now).endpoint()).isSameAs(endpoints.get(1));
         endpoints.get(1).tryRoute(Integer.MAX_VALUE);
@@ -107,8 +107,29 @@ class PickersTests {
         endpoint.probed(503);
         assertThat(endpoint.available()).isFalse();
         assertThat(endpoint.ejected()).isFalse();
-        endpoint.status("ready", 0, 0, 0, System.nanoTime());
+        endpoint.status("ready", 0, 0, 0, 0, System.nanoTime());
         assertThat(endpoint.available()).isTrue();
+    }
+
+    @Test
+    void thePrefixIndexIsSizedToTheKvCapacityTheEngineReportsCappedByTheSetting() {
+        Endpoint endpoint = endpoints.getFirst();
+        assertThat(endpoint.prefixCapacity()).as("before any status: the setting").isEqualTo(4096);
+        PromptBlocks prompt = PromptBlocks.of("a long shared prefix of a prompt ".repeat(40));
+        endpoint.prefixes().sent(prompt);
+
+        endpoint.status("ready", 0, 0, 0, 1024 * PromptBlocks.BLOCK_TOKENS, System.nanoTime());
+        assertThat(endpoint.prefixCapacity()).isEqualTo(1024);
+        assertThat(endpoint.prefixes().matched(prompt)).as("what it held is kept").isEqualTo(prompt.size());
+
+        endpoint.status("ready", 0, 0, 0, 10 * PromptBlocks.BLOCK_TOKENS, System.nanoTime());
+        assertThat(endpoint.prefixCapacity()).isEqualTo(10);
+        assertThat(endpoint.prefixes().matched(prompt)).as("a KV cache of 10 blocks keeps the head of the prompt").isEqualTo(10);
+
+        endpoint.status("ready", 0, 0, 0, 1_000_000_000L, System.nanoTime());
+        assertThat(endpoint.prefixCapacity()).as("capped by platform.gateway.routing.prefix.blocks").isEqualTo(4096);
+        endpoint.status("ready", 0, 0, 0, 0, System.nanoTime());
+        assertThat(endpoint.prefixCapacity()).as("an engine that cannot tell changes nothing").isEqualTo(4096);
     }
 
     private static RoutingProperties properties() {

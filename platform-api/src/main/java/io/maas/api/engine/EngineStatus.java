@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param running            requests generating now ({@code vllm:num_requests_running})
  * @param waiting            requests waiting for a slot ({@code vllm:num_requests_waiting})
  * @param kvCacheUsage       share of the KV cache in use, 0 to 1 ({@code vllm:kv_cache_usage_perc})
+ * @param kvCacheTokens      tokens the KV cache holds in all, the most a prefix cache can keep; 0 when unknown
+ *                           ({@code num_gpu_blocks × block_size} of vLLM's {@code vllm:cache_config_info})
  * @param prefixCacheQueries prompt tokens looked up in the prefix cache since start ({@code vllm:prefix_cache_queries})
  * @param prefixCacheHits    of those, tokens found ({@code vllm:prefix_cache_hits})
  * @param timeToFirstToken   from arrival to the first generated token, waiting included
@@ -25,6 +27,7 @@ public record EngineStatus(
         int running,
         int waiting,
         double kvCacheUsage,
+        long kvCacheTokens,
         long prefixCacheQueries,
         long prefixCacheHits,
         Latency timeToFirstToken,

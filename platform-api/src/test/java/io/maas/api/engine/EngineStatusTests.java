@@ -11,12 +11,12 @@ class EngineStatusTests {
 
     @Test
     void roundTripsWithCamelCaseNamesAndIgnoresUnknownMembers() {
-        EngineStatus status = new EngineStatus("m", "simulated", "ready", 2, 3, 0.25, 100, 40,
+        EngineStatus status = new EngineStatus("m", "simulated", "ready", 2, 3, 0.25, 8192, 100, 40,
                 new EngineStatus.Latency(5, 0.05, 0.04, 0.09), EngineStatus.Latency.NONE);
 
         String text = json.writeValueAsString(status);
         assertThat(json.readTree(text).propertyNames()).containsExactly("model", "runtime", "state", "running",
-                "waiting", "kvCacheUsage", "prefixCacheQueries", "prefixCacheHits", "timeToFirstToken",
+                "waiting", "kvCacheUsage", "kvCacheTokens", "prefixCacheQueries", "prefixCacheHits", "timeToFirstToken",
                 "timePerOutputToken");
         assertThat(json.readTree(text).at("/timeToFirstToken/p99Seconds").asDouble()).isEqualTo(0.09);
 
