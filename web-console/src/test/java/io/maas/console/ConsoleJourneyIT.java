@@ -145,7 +145,7 @@ class ConsoleJourneyIT {
         type("#deployment-served", Services.MODEL);
         new Select(find("#deployment-runtime")).selectByValue("simulated");
         type("#deployment-cost", "0.5");
-        new Select(find("#deployment-currency")).selectByValue("CNY");
+        new Select(find("#deployment-currency")).selectByVisibleText("CNY");
         wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.id("fit-verdict")).getText().contains("simulated")
                 && "true".equals(d.findElement(By.id("fit-verdict")).getDomAttribute("data-fits")));
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", find("#fit-preview"));
