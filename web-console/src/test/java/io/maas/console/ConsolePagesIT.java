@@ -101,6 +101,14 @@ class ConsolePagesIT {
     }
 
     @Test
+    void staticFilesAreServedWithoutSignIn() throws Exception {
+        for (String path : new String[] {"/webjars/htmx.org/dist/htmx.min.js", "/webjars/chart.js/dist/chart.umd.js", "/css/console.css",
+                "/js/console.js"}) {
+            assertThat(mvc.perform(get(path)).andReturn().getResponse().getStatus()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
     void signInChecksThePasswordWithTenantService() throws Exception {
         var wrong = mvc.perform(formLogin("/login").user(people.get(Role.DEVELOPER)).password("not-the-password")).andReturn().getResponse();
         assertThat(wrong.getRedirectedUrl()).isEqualTo("/login?error");
