@@ -28,7 +28,10 @@ class LimitUseController {
     record Use(Long limit, long used) {
     }
 
-    /** @param model null: the policy for every model */
+    /**
+     * @param model              null: the policy for every model
+     * @param concurrentRequests null for a policy of one model: this replica counts requests in flight per tenant, not per model
+     */
     record PolicyUse(String model, Use requestsPerMinute, Use tokensPerMinute, Use concurrentRequests) {
     }
 
@@ -72,7 +75,8 @@ class LimitUseController {
         for (int i = 0; i < rated.size(); i++) {
             LimitPolicy p = rated.get(i);
             uses.add(new PolicyUse(p.model(), new Use(p.requestsPerMinute(), counts.requestsUsed()[i]),
-                    new Use(p.tokensPerMinute(), counts.tokensUsed()[i]), new Use(p.maxConcurrentRequests(), admitter.inFlightHere(p.scope()))));
+                    new Use(p.tokensPerMinute(), counts.tokensUsed()[i]),
+                    p.model() == null ? new Use(p.maxConcurrentRequests(), admitter.inFlightHere(p.scope())) : null));
         }
         return new LimitUse(tenantId, windowEnd, uses);
     }

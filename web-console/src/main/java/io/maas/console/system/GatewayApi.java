@@ -38,7 +38,7 @@ public class GatewayApi {
     public record Use(Long limit, long used) {
     }
 
-    /** @param model null: the tenant's policy for every model */
+    /** @param model null: the tenant's policy for every model; {@code concurrentRequests} null for a policy of one model (not counted per model) */
     public record PolicyUse(String model, Use requestsPerMinute, Use tokensPerMinute, Use concurrentRequests) {
     }
 

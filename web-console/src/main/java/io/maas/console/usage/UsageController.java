@@ -173,7 +173,9 @@ class UsageController {
         perMinute.ifPresent(p -> p.policies().stream().filter(u -> u.model() != null).forEach(u -> {
             perMinute(uses, "limit.requests-per-minute", u.model(), u.requestsPerMinute().limit(), u.requestsPerMinute());
             perMinute(uses, "limit.tokens-per-minute", u.model(), u.tokensPerMinute().limit(), u.tokensPerMinute());
-            perMinute(uses, "limit.max-concurrent-requests", u.model(), u.concurrentRequests().limit(), u.concurrentRequests());
+            if (u.concurrentRequests() != null) {
+                perMinute(uses, "limit.max-concurrent-requests", u.model(), u.concurrentRequests().limit(), u.concurrentRequests());
+            }
         }));
         if (limits.dailyTokens() != null) {
             uses.add(new LimitUse("limit.daily-tokens", null, formats.number(limits.dailyTokens()), formats.number(tokensToday),
