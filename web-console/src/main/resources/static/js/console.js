@@ -1,5 +1,5 @@
-// The console's few behaviours in the browser: the viewer's time zone, copy buttons, confirmations,
-// the usage charts and the playground's stream. Everything else is plain server-rendered HTML.
+// The console's few behaviours in the browser: the viewer's time zone, copy buttons,
+// the usage charts and the playground's stream. Everything else is server-rendered HTML, with htmx swapping parts in place.
 (function () {
   'use strict';
 
@@ -31,11 +31,6 @@
       document.execCommand('copy');
       done();
     }
-  });
-
-  document.addEventListener('submit', function (event) {
-    var message = event.target.getAttribute('data-confirm');
-    if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
   // A key created in this tab: its secret stays in this tab (sessionStorage) for the playground.

@@ -59,6 +59,7 @@ class RoutingIT {
     private static final EngineProcess narrow429 = EngineProcess.start("routing-narrow-429", "routed",
             Stream.concat(Arrays.stream(NARROW), Stream.of("--platform.engine.simulated.queue-full-status=429")).toArray(String[]::new));
     private static final JsonMapper json = JsonMapper.builder().build();
+    private static final String CONSOLE_SECRET = "console-secret-of-routing-it";
 
     private final GatewayCalls calls = new GatewayCalls();
 
@@ -72,6 +73,7 @@ class RoutingIT {
     static void properties(DynamicPropertyRegistry registry) {
         TestRows.useTestDatabase(registry);
         registry.add("platform.gateway.models[0].name", () -> "routed");
+        registry.add("platform.gateway.console.secret", () -> CONSOLE_SECRET);
         for (int i = 0; i < 3; i++) {
             URI endpoint = List.of(e1, e2, e3).get(i).uri();
             registry.add("platform.gateway.models[0].endpoints[" + i + "]", endpoint::toString);
@@ -329,6 +331,56 @@ class RoutingIT {
 
     private static HttpResponse<String> get(URI uri) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theConsoleReadsEveryEndpointsHealthAndLoadAndATenantsOwnMinuteCountersWithItsSecretOnly() throws Exception {
+        Tenant tenant = tenant();
+        Tenant other = tenant();
+        TestRows.execute("INSERT INTO limit_policy (tenant_id, requests_per_minute, tokens_per_minute, max_concurrent_requests)"
+                + " VALUES (?, 100, 100000, 5)", tenant.id);
+        TestRows.execute("INSERT INTO limit_policy (tenant_id, requests_per_minute) VALUES (?, 7)", other.id);
+        UUID deployment = deployment("fleet-" + tenant.id, tenant.id);
+        replica(deployment, 0, "READY", secret.uri());
+        awaitWithin(Duration.ofSeconds(2), () -> models(tenant).contains("fleet-" + tenant.id));
+        assertThat(chat(tenant, "routed", "count me").statusCode()).isEqualTo(200);
+        assertThat(chat(tenant, "routed", "and me").statusCode()).isEqualTo(200);
+
+        assertThat(calls.send(port, "GET", "/console/fleet", null, null).statusCode()).isEqualTo(401);
+        assertThat(calls.send(port, "GET", "/console/fleet", "not-the-console-secret", null).statusCode()).isEqualTo(401);
+        assertThat(calls.send(port, "GET", "/console/fleet", tenant.key, null).statusCode()).as("an API key is not the console's secret")
+                .isEqualTo(401);
+        List<String> live = List.of(e1, e2, e3, secret).stream().map(e -> e.uri().toString()).toList();
+        awaitWithin(Duration.ofSeconds(5), () -> fleet().stream().filter(e -> live.contains(e.get("endpoint").asString()))
+                .filter(e -> e.path("engineLoad").isObject() && e.get("health").asString().equals("available")).count() == 4);
+        List<JsonNode> fleet = fleet();
+        // an endpoint nothing listens on (another test's) is ejected
+        fleet.stream().filter(e -> e.get("endpoint").asString().equals("http://127.0.0.1:1"))
+                .forEach(dead -> assertThat(dead.get("health").asString()).isEqualTo("ejected"));
+        JsonNode deployed = fleet.stream().filter(e -> e.get("endpoint").asString().equals(secret.uri().toString())).findFirst().orElseThrow();
+        assertThat(deployed.get("serves").toString()).contains(deployment.toString()).contains(tenant.id.toString());
+        JsonNode routed = fleet.stream().filter(e -> e.get("endpoint").asString().equals(e1.uri().toString())).findFirst().orElseThrow();
+        assertThat(routed.get("serves").get(0).get("model").asString()).isEqualTo("routed");
+        assertThat(routed.get("engineLoad").get("running").asInt()).isZero();
+
+        JsonNode use = json.readTree(calls.send(port, "GET", "/console/tenants/" + tenant.id + "/limit-use", CONSOLE_SECRET, null).body());
+        assertThat(use.get("policies")).hasSize(1);
+        JsonNode policy = use.get("policies").get(0);
+        assertThat(policy.get("requestsPerMinute").get("limit").asLong()).isEqualTo(100);
+        // both requests fall in this minute unless it turned between them
+        assertThat(policy.get("requestsPerMinute").get("used").asLong()).isBetween(1L, 2L);
+        assertThat(policy.get("tokensPerMinute").get("used").asLong()).isPositive();
+        assertThat(policy.get("concurrentRequests").get("limit").asLong()).isEqualTo(5);
+        assertThat(policy.get("concurrentRequests").get("used").asLong()).isZero();
+        assertThat(use.toString()).doesNotContain(other.id.toString());
+        assertThat(calls.send(port, "GET", "/console/tenants/" + UUID.randomUUID() + "/limit-use", CONSOLE_SECRET, null).statusCode())
+                .isEqualTo(404);
+    }
+
+    private List<JsonNode> fleet() {
+        List<JsonNode> all = new ArrayList<>();
+        json.readTree(calls.send(port, "GET", "/console/fleet", CONSOLE_SECRET, null).body()).forEach(all::add);
+        return all;
     }
 
     private record Tenant(UUID id, String key) {

@@ -58,6 +58,7 @@ class IsolationIT extends ServiceTest {
             new String[] {"GET", "/api/v1/keys/{KEY}/limits", null},
             new String[] {"PUT", "/api/v1/keys/{KEY}/limits", "{\"requestsPerMinute\":1}"},
             new String[] {"POST", "/api/v1/deployments", "{\"name\":\"intruder-{RANDOM}\",\"tenantId\":\"{B}\",\"model\":\"demo-moe\",\"replicas\":0}"},
+            new String[] {"POST", "/api/v1/deployments/plan", "{\"name\":\"intruder-{RANDOM}\",\"tenantId\":\"{B}\",\"model\":\"demo-moe\"}"},
             new String[] {"GET", "/api/v1/deployments/{DEPLOYMENT}", null},
             new String[] {"GET", "/api/v1/deployments/{DEPLOYMENT}/events", null},
             new String[] {"PATCH", "/api/v1/deployments/{DEPLOYMENT}", "{\"replicas\":1}"},

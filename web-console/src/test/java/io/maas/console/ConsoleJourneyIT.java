@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -37,10 +38,13 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The console in a real browser (the system's Chromium, driven through its chromedriver), against
  * tenant-service, the gateway and a simulated engine running as their own processes: an admin
- * creates a tenant and loads price books, a tenant admin creates a key and streams an answer with
- * its reasoning in the playground and finds it in usage, finance downloads the month's CSV, which
- * parses to the statement's total. Every page visited is saved as a screenshot under
- * {@code target/screenshots}.
+ * creates a tenant, loads price books, sets a per-minute limit and provisions a local deployment for
+ * the tenant (a real engine-adapter process that tenant-service starts; the fit preview updates as the
+ * form changes) and watches it reach READY on its page and in the fleet; a tenant admin creates a
+ * key and streams an answer with its reasoning in the playground (served by that deployment) and
+ * finds it in usage with the per-minute counts; finance downloads the month's CSV, which parses to
+ * the statement's total, and reads the deployment's economics. Every page visited is saved as a
+ * screenshot under {@code target/screenshots}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +57,7 @@ class ConsoleJourneyIT {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("platform.console.api-url", Services::tenantService);
         registry.add("platform.console.gateway-url", Services::gateway);
+        registry.add("platform.console.gateway-secret", () -> Services.CONSOLE_SECRET);
     }
 
     @LocalServerPort
@@ -124,7 +129,39 @@ class ConsoleJourneyIT {
         click("#add-user button[type=submit]");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), tenantAdmin));
         assertThat(new Select(find("#price-book")).getFirstSelectedOption().getText()).isEqualTo("deepseek-2025");
+        type("#requestsPerMinute", "100");
+        click("#limits button[type=submit]");
+        wait.until(ExpectedConditions.urlContains("saved=limits"));
         shot("tenant");
+
+        // a private deployment of the tenant's model, on this machine
+        String deployment = "journey-" + suffix;
+        click("nav a[href='/deployments']");
+        new Select(find("#deployment-model")).selectByValue("demo-moe");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#fit-verdict[data-fits='true']")));
+        assertThat(find("#fit-breakdown").getText()).contains("Weights").contains("GiB");
+        type("#deployment-name", deployment);
+        new Select(find("#deployment-tenant")).selectByVisibleText(tenantName);
+        type("#deployment-served", Services.MODEL);
+        new Select(find("#deployment-runtime")).selectByValue("simulated");
+        type("#deployment-cost", "0.5");
+        new Select(find("#deployment-currency")).selectByVisibleText("CNY");
+        wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.id("fit-verdict")).getText().contains("simulated")
+                && "true".equals(d.findElement(By.id("fit-verdict")).getDomAttribute("data-fits")));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", find("#fit-preview"));
+        shot("deployment-preview");
+        click("#create-deployment button[type=submit]");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("deployment-status")));
+        shot("deployment-provisioning");
+        new WebDriverWait(browser, Duration.ofMinutes(3)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#deployment-status[data-state='READY']")));
+        assertThat(find("#replicas").getText()).contains("Ready");
+        assertThat(find("#events").getText()).contains("Ready");
+        shot("deployment-ready");
+        click("nav a[href='/fleet']");
+        wait.ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector("table[data-deployment='" + deployment + "']")).getText().contains("available"));
+        shot("fleet");
         signOut();
 
         // the tenant's admin
@@ -163,6 +200,7 @@ class ConsoleJourneyIT {
 
         click("nav a[href='/usage']");
         assertThat(find("tr[data-model='" + Services.MODEL + "']").getText()).contains("1");
+        assertThat(find("li[data-limit='limit.requests-per-minute'] .used").getText()).as("the gateway's count this minute").matches("\\d+");
         shot("usage");
         signOut();
 
@@ -194,6 +232,9 @@ class ConsoleJourneyIT {
         assertThat(find("h1").getText()).isEqualTo("账单");
         shot("statement-zh");
         click(".lang a[lang='en']");
+        click("nav a[href='/economics']");
+        assertThat(find("#economics-totals tr[data-deployment='" + deployment + "']").getText()).contains("demo-moe");
+        shot("economics");
         signOut();
 
         // the admin's day, with the request on it

@@ -101,6 +101,14 @@ class ConsolePagesIT {
     }
 
     @Test
+    void staticFilesAreServedWithoutSignIn() throws Exception {
+        for (String path : new String[] {"/webjars/htmx.org/dist/htmx.min.js", "/webjars/chart.js/dist/chart.umd.js", "/css/console.css",
+                "/js/console.js"}) {
+            assertThat(mvc.perform(get(path)).andReturn().getResponse().getStatus()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
     void signInChecksThePasswordWithTenantService() throws Exception {
         var wrong = mvc.perform(formLogin("/login").user(people.get(Role.DEVELOPER)).password("not-the-password")).andReturn().getResponse();
         assertThat(wrong.getRedirectedUrl()).isEqualTo("/login?error");
@@ -181,7 +189,76 @@ class ConsolePagesIT {
     void dashboardShowsTheDay() throws Exception {
         PlatformApi.usage(otherTenant, LocalDate.now(ZoneOffset.UTC), "deepseek-flash", "peak", 0, 100, 100, "0.8");
         String html = page(login(Role.PLATFORM_ADMIN), "/dashboard?lang=en").getContentAsString();
-        assertThat(html).contains("id=\"top-tenants\"").contains("Planned");
+        assertThat(html).contains("id=\"top-tenants\"").contains("id=\"deployments-by-state\"").contains("id=\"engines-by-vendor\"");
+    }
+
+    @Test
+    void aDeploymentIsPreviewedLiveCreatedWatchedScaledAndDeleted() throws Exception {
+        MockHttpSession admin = login(Role.PLATFORM_ADMIN);
+        String fits = htmx(post("/deployments/plan").session(admin).with(csrf()).param("model", "demo-moe").param("runtime", "simulated")
+                .param("tenantId", tenant.toString()).param("servedModelName", "deepseek-flash")).getContentAsString();
+        assertThat(fits).doesNotContain("<html").contains("data-fits=\"true\"").contains("id=\"fit-breakdown\"")
+                .contains("chosen by fit over target local").contains("name demo-moe suggested");
+        String refused = htmx(post("/deployments/plan").session(admin).with(csrf()).param("model", "deepseek-r1").param("runtime", "simulated")
+                .param("precision", "bf16").param("vendor", "nvidia").param("acceleratorType", "h100").param("countPerReplica", "8"))
+                .getContentAsString();
+        assertThat(refused).contains("data-fits=\"false\"").contains("Does not fit").containsPattern("(?s)Fewest devices.*?>32<");
+
+        var badName = mvc.perform(post("/deployments").session(admin).with(csrf()).param("name", "Not A Label").param("model", "demo-moe"))
+                .andReturn().getResponse();
+        assertThat(badName.getStatus()).isEqualTo(400);
+        assertThat(badName.getContentAsString()).containsPattern("(?s)id=\"deployment-name\".*?class=\"field-error\"[^>]*>name must be a DNS label");
+
+        String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
+        var created = mvc.perform(post("/deployments").session(admin).with(csrf()).param("name", name).param("model", "demo-moe")
+                .param("tenantId", tenant.toString()).param("servedModelName", "deepseek-flash").param("runtime", "simulated")
+                .param("replicas", "0").param("costAmount", "2").param("costCurrency", "CNY")).andReturn().getResponse();
+        assertThat(created.getRedirectedUrl()).startsWith("/deployments/");
+        String path = created.getRedirectedUrl();
+        UUID id = UUID.fromString(path.substring("/deployments/".length()));
+        PlatformApi.deploymentDay(id, LocalDate.now(ZoneOffset.UTC), "peak", "6.5");
+
+        String detail = page(admin, path + "?lang=en").getContentAsString();
+        assertThat(detail).contains(name).contains("data-reason=\"Created\"").contains("id=\"deployment-economics\"")
+                .contains("id=\"economics-revenue\">CN¥6.50");
+        assertThat(htmx(get(path + "/status").session(admin)).getContentAsString()).doesNotContain("<html").contains("id=\"deployment-status\"");
+        assertThat(page(admin, "/deployments").getContentAsString()).contains("data-deployment=\"" + name + "\"");
+        assertThat(page(login(Role.FINANCE), "/economics?month=" + MONTH + "&lang=en").getContentAsString())
+                .containsPattern("(?s)<tr data-deployment=\"" + name + "\">.*?CN¥6.50");
+
+        String scaledBadly = htmx(post(path + "/scale").session(admin).with(csrf()).param("replicas", "many")).getContentAsString();
+        assertThat(scaledBadly).contains("id=\"deployment-status\"").contains("replicas must be a whole number");
+        assertThat(htmx(post(path + "/scale").session(admin).with(csrf()).param("replicas", "1000")).getContentAsString())
+                .contains("replicas must be 0 to");
+        assertThat(mvc.perform(post(path + "/delete").session(admin).with(csrf())).andReturn().getResponse().getRedirectedUrl()).isEqualTo(path);
+        assertThat(PlatformApi.send("GET", "/api/v1/deployments/" + id, null).get("state").asString()).isIn("DELETING", "DELETED");
+        assertThat(page(admin, "/deployments/" + UUID.randomUUID()).getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void suspendAndRevokeAnswerWithTheRowAloneForHtmx() throws Exception {
+        UUID suspended = PlatformApi.tenant("pages-suspend");
+        String row = htmx(post("/tenants/" + suspended + "/suspend").session(login(Role.PLATFORM_ADMIN)).with(csrf()))
+                .getContentAsString().strip();
+        assertThat(row).startsWith("<tr").doesNotContain("<html").contains("Suspended").contains("/tenants/" + suspended + "/activate");
+
+        UUID key = UUID.fromString(PlatformApi.send("POST", "/api/v1/tenants/" + tenant + "/api-keys", "{\"name\":\"to-revoke\"}")
+                .get("key").get("id").asString());
+        String keyRow = htmx(post("/keys/" + key + "/revoke").session(login(Role.TENANT_ADMIN)).with(csrf())).getContentAsString().strip();
+        assertThat(keyRow).startsWith("<tr").contains("data-key=\"to-revoke\"").contains("Revoked").doesNotContain("/revoke");
+    }
+
+    @Test
+    void theFleetSaysWhenTheGatewaysViewCannotBeRead() throws Exception {
+        String fleet = page(login(Role.PLATFORM_ADMIN), "/fleet?lang=en").getContentAsString();
+        assertThat(fleet).contains("id=\"gateway-unseen\"").contains("PLATFORM_CONSOLE_GATEWAY_SECRET");
+        assertThat(htmx(get("/fleet/view").session(login(Role.PLATFORM_ADMIN))).getContentAsString()).doesNotContain("<html").contains("id=\"fleet\"");
+    }
+
+    private MockHttpServletResponse htmx(MockHttpServletRequestBuilder request) throws Exception {
+        MockHttpServletResponse response = mvc.perform(request.header("HX-Request", "true")).andReturn().getResponse();
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        return response;
     }
 
     private MockHttpServletResponse page(MockHttpSession session, String path) throws Exception {

@@ -91,6 +91,24 @@ final class PlatformApi {
         }
     }
 
+    /** A day of a deployment's revenue, as the gateway's settlement writes it. */
+    static void deploymentDay(UUID deployment, LocalDate day, String tier, String amount) {
+        TestDatabase db = TestDatabase.get();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             var insert = c.prepareStatement("""
+                     INSERT INTO deployment_daily (deployment_id, day, tier, currency, requests, cache_hit_tokens, cache_miss_tokens,
+                         output_tokens, amount)
+                     VALUES (?, ?, ?, 'CNY', 3, 100, 200, 300, ?)""")) {
+            insert.setObject(1, deployment);
+            insert.setObject(2, day);
+            insert.setString(3, tier);
+            insert.setBigDecimal(4, new BigDecimal(amount));
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

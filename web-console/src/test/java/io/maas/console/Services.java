@@ -26,6 +26,8 @@ final class Services {
 
     static final String ADMIN_PASSWORD = "console-admin-password";
     static final String MODEL = "deepseek-reasoner";
+    /** The gateway's {@code platform.gateway.console.secret}, which the console sends for the gateway's own view. */
+    static final String CONSOLE_SECRET = "console-secret-for-the-tests";
 
     private static URI tenantService;
     private static URI gateway;
@@ -47,7 +49,10 @@ final class Services {
         TestDatabase db = TestDatabase.get();
         int port = freePort();
         List<String> all = new ArrayList<>(List.of("--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(), "--platform.tenant.admin-password=" + ADMIN_PASSWORD));
+                "--spring.datasource.password=" + db.password(), "--platform.tenant.admin-password=" + ADMIN_PASSWORD,
+                // local deployments: engine-adapter processes from its jar, their logs under target/
+                "--platform.deployments.local.engine-jar=" + System.getProperty("maas.engine.jar"),
+                "--platform.deployments.local.state-dir=" + Path.of("target", "deployments-" + name).toAbsolutePath()));
         all.addAll(List.of(args));
         Process process = start("tenant-service-" + name, System.getProperty("maas.tenant.jar"), port, all);
         URI url = URI.create("http://127.0.0.1:" + port);
@@ -70,7 +75,8 @@ final class Services {
                     "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
                     "--spring.datasource.password=" + db.password(),
                     "--platform.gateway.models[0].name=" + MODEL, "--platform.gateway.models[0].endpoints[0]=" + engineUrl,
-                    "--platform.gateway.usage-spool-dir=" + Path.of("target", "usage-spool").toAbsolutePath()));
+                    "--platform.gateway.usage-spool-dir=" + Path.of("target", "usage-spool").toAbsolutePath(),
+                    "--platform.gateway.console.secret=" + CONSOLE_SECRET));
             gateway = URI.create("http://127.0.0.1:" + port);
             awaitHealth("inference-gateway", gateway, process);
         }

@@ -182,6 +182,12 @@ public class Admitter {
         return new Entry(counted);
     }
 
+    /** Requests of {@code scope} in flight in this process now, as {@link #enter} counts them (only for scopes with a concurrency limit). */
+    int inFlightHere(String scope) {
+        AtomicInteger inFlight = entered.get(scope);
+        return inFlight == null ? 0 : inFlight.get();
+    }
+
     /**
      * The {@code x-ratelimit-*} headers of {@code caller}'s model-independent rate limits as they stand,
      * for answers that run nothing ({@code GET /v1/models}); empty when none is set, or when the counter

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * keep it off the public listener with the ingress or the network policy). The rule is
  * deny by default and decided on the path as the servlet container resolved it, so no spelling of a
  * path ({@code /v1;x/models}, {@code //v1/models}) reaches a controller without a key; path parameters
- * ({@code ;}) are refused outright with 400, as no API of the gateway has any.
+ * ({@code ;}) are refused outright with 400, as no API of the gateway has any. The console's read
+ * paths ({@link ConsoleAccess}) take the console's secret instead of an API key.
  */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
@@ -29,10 +30,12 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private final ApiKeyAuthenticator authenticator;
     private final ErrorWriter errors;
+    private final ConsoleAccess console;
 
-    ApiKeyFilter(ApiKeyAuthenticator authenticator, ErrorWriter errors) {
+    ApiKeyFilter(ApiKeyAuthenticator authenticator, ErrorWriter errors, ConsoleAccess console) {
         this.authenticator = authenticator;
         this.errors = errors;
+        this.console = console;
     }
 
     @Override
@@ -48,6 +51,16 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         String header = request.getHeader("Authorization");
+        if (path.startsWith(ConsoleAccess.PATH_PREFIX)) {
+            if (!console.secret().isSet()) {
+                errors.write(request, response, ApiError.NOT_FOUND, "Unknown path " + path + ".", null);
+            } else if (!console.secret().admits(header)) {
+                errors.write(request, response, ApiError.INVALID_API_KEY, "The console's paths need the console's secret.", null);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
         String bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).strip() : null;
         if (bearer == null && AnthropicErrors.applies(path)) {

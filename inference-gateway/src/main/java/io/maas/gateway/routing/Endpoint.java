@@ -60,6 +60,16 @@ public final class Endpoint {
         return inFlight.get();
     }
 
+    /** Refusing new work (draining, or its queue full) until its status says ready. */
+    boolean refusingWork() {
+        return refusing;
+    }
+
+    /** The engine's load as last read; {@code readAtNanos} {@link Long#MIN_VALUE} when never. */
+    Load lastLoad() {
+        return load;
+    }
+
     PrefixIndex prefixes() {
         return prefixes;
     }

@@ -68,6 +68,11 @@ public class EndpointMonitor implements DisposableBean {
         }).endpoint();
     }
 
+    /** Every endpoint watched now. */
+    List<Endpoint> watched() {
+        return endpoints.values().stream().map(Watched::endpoint).toList();
+    }
+
     /** Stops watching endpoints no route names any more. */
     void retain(Set<URI> named) {
         endpoints.entrySet().removeIf(entry -> {

@@ -31,6 +31,12 @@ class DeploymentController {
         return deployments.create(request);
     }
 
+    /** 200 with what {@code POST} would deploy (the fit's per-device breakdown and one-click's choice), or its refusal; stores nothing. */
+    @PostMapping("/plan")
+    DeploymentPlanView plan(@RequestBody DeploymentRequest request) {
+        return deployments.plan(request);
+    }
+
     @GetMapping
     List<DeploymentView> list() {
         return deployments.list();

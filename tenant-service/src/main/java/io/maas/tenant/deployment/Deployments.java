@@ -50,16 +50,7 @@ class Deployments {
     @Transactional
     DeploymentView create(DeploymentRequest request) {
         Caller caller = CurrentCaller.get();
-        if (request.tenantId() != null) {
-            tenants.visible(request.tenantId());
-        }
-        caller.require(Role.PLATFORM_ADMIN);
-        Plan plan = planner.plan(request);
-        coverage.requirePriced(new PriceCoverage.Served(plan.servedModelName(), plan.model(), plan.tenantId()));
-        if (rows.nameInUse(plan.name())) {
-            throw ApiException.conflict("A deployment named '" + plan.name() + "' exists; choose another name or delete it first.")
-                    .with("field", "name");
-        }
+        Plan plan = checked(request);
         UUID id = UUID.randomUUID();
         Map<String, Object> fit = new LinkedHashMap<>();
         fit.put("choice", plan.choice());
@@ -72,6 +63,27 @@ class Deployments {
         audit.record("deployment.create", plan.tenantId(), "deployment/" + id, null, view);
         reconciler.wake();
         return view;
+    }
+
+    /** What {@link #create} would deploy for {@code request}, or the refusal it would answer; nothing is stored. */
+    @Transactional(readOnly = true)
+    DeploymentPlanView plan(DeploymentRequest request) {
+        return DeploymentPlanView.of(checked(request));
+    }
+
+    /** The request planned and checked as creating it checks it: tenant visible (404), admin (403), plan, priced, name free. */
+    private Plan checked(DeploymentRequest request) {
+        if (request.tenantId() != null) {
+            tenants.visible(request.tenantId());
+        }
+        CurrentCaller.get().require(Role.PLATFORM_ADMIN);
+        Plan plan = planner.plan(request);
+        coverage.requirePriced(new PriceCoverage.Served(plan.servedModelName(), plan.model(), plan.tenantId()));
+        if (rows.nameInUse(plan.name())) {
+            throw ApiException.conflict("A deployment named '" + plan.name() + "' exists; choose another name or delete it first.")
+                    .with("field", "name");
+        }
+        return plan;
     }
 
     @Transactional(readOnly = true)

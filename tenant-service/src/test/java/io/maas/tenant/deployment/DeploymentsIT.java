@@ -148,6 +148,27 @@ class DeploymentsIT extends ServiceTest {
     }
 
     @Test
+    void aPlanSaysWhatCreatingWouldDeployAndStoresNothing() {
+        String name = "plan-" + suffix();
+        var oneClick = admin().post("/api/v1/deployments/plan", "{\"name\":\"" + name + "\",\"model\":\"demo-moe\",\"runtime\":\"simulated\"}");
+        assertThat(oneClick.status()).as(oneClick.body()).isEqualTo(200);
+        assertThat(oneClick.json().get("choice").asString()).contains("chosen by fit over target local's inventory");
+        assertThat(oneClick.json().get("fit").get("fits").asBoolean()).isTrue();
+        assertThat(oneClick.json().get("fit").get("usableGiB").asDouble()).isPositive();
+        assertThat(oneClick.json().get("accelerator").get("vendor").asString()).isEqualTo("cpu");
+        assertThat(admin().get("/api/v1/deployments").body()).doesNotContain(name);
+
+        var refused = admin().post("/api/v1/deployments/plan", """
+                {"name":"%s","model":"deepseek-r1","runtime":"simulated","precision":"bf16",
+                 "accelerator":{"vendor":"nvidia","type":"h100","countPerReplica":8}}""".formatted(name));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.json().get("fit").get("minimumDevices").asInt()).isEqualTo(32);
+        assertProblem(admin().post("/api/v1/deployments/plan", "{\"name\":\"Not A Label\",\"model\":\"demo-moe\"}"), 400, "name");
+        assertThat(as(user("FINANCE", null)).post("/api/v1/deployments/plan", "{\"name\":\"x\",\"model\":\"demo-moe\"}").status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void badInputIsAProblemNamingTheField() {
         String name = "dup-" + suffix();
         assertThat(admin().post("/api/v1/deployments", "{\"name\":\"" + name + "\",\"model\":\"demo-moe\",\"runtime\":\"simulated\",\"replicas\":0}")

@@ -1,5 +1,6 @@
 package io.maas.console.dashboard;
 
+import io.maas.console.deployments.Deployment;
 import io.maas.console.system.TenantApi;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -15,8 +16,7 @@ import org.springframework.web.servlet.ModelAndView;
 
 /**
  * The platform admin's day (UTC): requests, tokens and revenue per tier, the five tenants with most
- * spend, and tenants by status. Deployments by state and engines by vendor join it with the
- * private-deployments and routing APIs (planned).
+ * spend, tenants by status, deployments by state and ready engines by accelerator vendor.
  */
 @Controller
 @RequestMapping("/dashboard")
@@ -34,6 +34,7 @@ class DashboardController {
     record Tenant(UUID id, String name, String status) {
     }
 
+    private static final ParameterizedTypeReference<List<Deployment>> DEPLOYMENTS = new ParameterizedTypeReference<>() { };
     private static final ParameterizedTypeReference<List<Tenant>> TENANTS = new ParameterizedTypeReference<>() { };
 
     private final TenantApi api;
@@ -54,6 +55,12 @@ class DashboardController {
         view.addObject("tokens", summary.tiers().stream().mapToLong(TierTotal::tokens).sum());
         view.addObject("revenue", summary.tiers().stream().filter(t -> !"XXX".equals(t.currency())).toList());
         view.addObject("tenantsByStatus", byStatus);
+        List<Deployment> deployments = api.get(DEPLOYMENTS, "/api/v1/deployments").stream().filter(d -> !d.state().equals("DELETED")).toList();
+        view.addObject("deploymentsByState", deployments.stream()
+                .collect(Collectors.groupingBy(Deployment::state, java.util.TreeMap::new, Collectors.counting())));
+        view.addObject("enginesByVendor", deployments.stream()
+                .collect(Collectors.groupingBy(d -> d.accelerator().vendor(), java.util.TreeMap::new,
+                        Collectors.summingLong(d -> d.replicas().ready()))));
         return view;
     }
 }

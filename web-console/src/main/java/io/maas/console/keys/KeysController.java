@@ -19,6 +19,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
@@ -83,10 +84,16 @@ class KeysController {
         }
     }
 
+    /** With htmx, the key's row alone comes back and replaces the old one; a plain form post goes back to the list. */
     @PostMapping("/{id}/revoke")
-    String revoke(@PathVariable UUID id) {
-        api.post(null, Key.class, "/api/v1/tenants/{tenant}/api-keys/{id}/revoke", tenant(), id);
-        return "redirect:/keys?revoked";
+    ModelAndView revoke(@PathVariable UUID id, @RequestHeader(name = "HX-Request", required = false) String htmx) {
+        Key key = api.post(null, Key.class, "/api/v1/tenants/{tenant}/api-keys/{id}/revoke", tenant(), id);
+        if (htmx == null) {
+            return new ModelAndView("redirect:/keys?revoked");
+        }
+        ModelAndView row = new ModelAndView("keys/list :: row");
+        row.addObject("keys", List.of(key));
+        return row;
     }
 
     private ModelAndView view(Map<String, String> errors, Created created, HttpStatus status) {

@@ -9,19 +9,19 @@ import java.util.Set;
 /**
  * The console's pages and the roles that see each. A page a role may not see answers 404, as if it
  * did not exist, and is not in that role's navigation ({@link PageAccess}).
- *
- * <p>Planned, not built yet (they wait for the private-deployments and routing APIs): Deployments
- * and Fleet for {@code PLATFORM_ADMIN}, Economics for {@code FINANCE}. They get a constant here,
- * with their path and roles, when those APIs exist.
+
  */
 public enum Page {
     DASHBOARD("/dashboard", Role.PLATFORM_ADMIN),
     TENANTS("/tenants", Role.PLATFORM_ADMIN),
     PRICE_BOOKS("/price-books", Role.PLATFORM_ADMIN),
+    DEPLOYMENTS("/deployments", Role.PLATFORM_ADMIN),
+    FLEET("/fleet", Role.PLATFORM_ADMIN),
     KEYS("/keys", Role.TENANT_ADMIN, Role.DEVELOPER),
     USAGE("/usage", Role.TENANT_ADMIN, Role.TENANT_FINANCE, Role.DEVELOPER),
     PLAYGROUND("/playground", Role.TENANT_ADMIN, Role.DEVELOPER),
-    STATEMENTS("/statements", Role.PLATFORM_ADMIN, Role.FINANCE, Role.TENANT_ADMIN, Role.TENANT_FINANCE);
+    STATEMENTS("/statements", Role.PLATFORM_ADMIN, Role.FINANCE, Role.TENANT_ADMIN, Role.TENANT_FINANCE),
+    ECONOMICS("/economics", Role.PLATFORM_ADMIN, Role.FINANCE);
 
     private final String path;
     private final Set<Role> roles;

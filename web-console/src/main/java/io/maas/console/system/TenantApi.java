@@ -134,8 +134,9 @@ public class TenantApi {
         byte[] bytes = response.getBody().readAllBytes();
         String detail = "tenant-service answered " + status;
         Map<String, String> fields = new LinkedHashMap<>();
+        JsonNode problem = null;
         try {
-            JsonNode problem = json.readTree(bytes);
+            problem = json.readTree(bytes);
             if (problem.hasNonNull("detail")) {
                 detail = problem.get("detail").asString();
             }
@@ -148,6 +149,6 @@ public class TenantApi {
         } catch (RuntimeException notJson) {
             // a proxy's HTML error page: the status says enough
         }
-        return new ApiProblem(status, detail, fields);
+        return new ApiProblem(status, detail, fields, problem);
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
@@ -68,10 +69,17 @@ class TenantsController {
         }
     }
 
+    /** With htmx, the tenant's row alone comes back and replaces the old one; a plain form post goes back to the list. */
     @PostMapping("/{id}/{action:suspend|activate}")
-    String status(@PathVariable UUID id, @PathVariable String action) {
-        api.post(null, Tenant.class, "/api/v1/tenants/{id}/" + action, id);
-        return "redirect:/tenants";
+    ModelAndView status(@PathVariable UUID id, @PathVariable String action, @RequestHeader(name = "HX-Request", required = false) String htmx) {
+        Tenant tenant = api.post(null, Tenant.class, "/api/v1/tenants/{id}/" + action, id);
+        if (htmx == null) {
+            return new ModelAndView("redirect:/tenants");
+        }
+        ModelAndView row = new ModelAndView("tenants/list :: row");
+        row.addObject("tenants", List.of(tenant));
+        row.addObject("books", bookNames());
+        return row;
     }
 
     @GetMapping("/{id}")

@@ -2,7 +2,9 @@ package io.maas.console.usage;
 
 import io.maas.console.system.ChartData;
 import io.maas.console.system.ConsoleUser;
+import io.maas.console.system.ApiProblem;
 import io.maas.console.system.Formats;
+import io.maas.console.system.GatewayApi;
 import io.maas.api.tenant.Role;
 import io.maas.console.system.TenantApi;
 import java.math.BigDecimal;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.core.ParameterizedTypeReference;
@@ -54,21 +57,23 @@ class UsageController {
     }
 
     /**
-     * A limit in force and its use now, formatted for the viewer; {@code used} null for the
-     * per-minute limits, which the gateway counts and the roll-up cannot show.
+     * A limit in force and its use now, formatted for the viewer; {@code model} null for a limit on
+     * every model; {@code used} null for a per-minute limit when the gateway cannot be asked.
      */
-    record LimitUse(String name, String limit, String used, Double share) {
+    record LimitUse(String name, String model, String limit, String used, Double share) {
     }
 
     private static final ParameterizedTypeReference<List<Day>> DAYS = new ParameterizedTypeReference<>() { };
     private static final ParameterizedTypeReference<List<Balance>> BALANCES = new ParameterizedTypeReference<>() { };
 
     private final TenantApi api;
+    private final GatewayApi gateway;
     private final ChartData chart;
     private final Formats formats;
 
-    UsageController(TenantApi api, ChartData chart, Formats formats) {
+    UsageController(TenantApi api, GatewayApi gateway, ChartData chart, Formats formats) {
         this.api = api;
+        this.gateway = gateway;
         this.chart = chart;
         this.formats = formats;
     }
@@ -123,48 +128,79 @@ class UsageController {
         view.addObject("chartJson", chart.of(data));
         if (me.is(Role.TENANT_ADMIN, Role.TENANT_FINANCE)) {
             view.addObject("balances", api.get(BALANCES, "/api/v1/tenants/{id}/balance", me.tenantId()));
-            List<Day> thisMonth = shown.equals(current) ? days : days(me.tenantId(), current);
-            view.addObject("limits", limitUses(api.get(Limits.class, "/api/v1/tenants/{id}/limits", me.tenantId()), thisMonth));
+            addLimits(view, me, shown.equals(current) ? days : days(me.tenantId(), current));
         }
         return view;
+    }
+
+    /** The limits card alone, which the page asks for again every few seconds: the per-minute counts move. */
+    @GetMapping("/limits")
+    ModelAndView limits() {
+        ConsoleUser me = TenantApi.current();
+        if (!me.is(Role.TENANT_ADMIN, Role.TENANT_FINANCE)) {
+            throw new ApiProblem(404, "no limits for this role", Map.of());
+        }
+        ModelAndView view = new ModelAndView("usage/usage :: limits");
+        addLimits(view, me, days(me.tenantId(), YearMonth.now(ZoneOffset.UTC)));
+        return view;
+    }
+
+    private void addLimits(ModelAndView view, ConsoleUser me, List<Day> thisMonth) {
+        Optional<GatewayApi.LimitUse> perMinute = gateway.limitUse(me.tenantId());
+        view.addObject("limits", limitUses(api.get(Limits.class, "/api/v1/tenants/{id}/limits", me.tenantId()), thisMonth, perMinute));
+        view.addObject("perMinuteSeen", perMinute.isPresent());
+        view.addObject("windowEndsAt", perMinute.map(GatewayApi.LimitUse::windowEndsAt).orElse(null));
     }
 
     private List<Day> days(UUID tenant, YearMonth month) {
         return api.get(DAYS, "/api/v1/tenants/{id}/usage/daily?from={from}&to={to}", tenant, month.atDay(1), month.atEndOfMonth());
     }
 
-    /** The limits in force and their use: tokens today and this month, spend this month (UTC, as the gateway counts). */
-    private List<LimitUse> limitUses(Limits limits, List<Day> thisMonth) {
+    /**
+     * The limits in force and their use: the per-minute ones as the gateway counts them now (and its
+     * per-model ones), tokens today and this month, spend this month (UTC, as the gateway counts).
+     */
+    private List<LimitUse> limitUses(Limits limits, List<Day> thisMonth, Optional<GatewayApi.LimitUse> perMinute) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         long tokensToday = thisMonth.stream().filter(d -> d.day().equals(today))
                 .mapToLong(d -> d.cacheHitTokens() + d.cacheMissTokens() + d.outputTokens()).sum();
         long tokensMonth = thisMonth.stream().mapToLong(d -> d.cacheHitTokens() + d.cacheMissTokens() + d.outputTokens()).sum();
         List<LimitUse> uses = new ArrayList<>();
-        perMinute(uses, "limit.requests-per-minute", limits.requestsPerMinute());
-        perMinute(uses, "limit.tokens-per-minute", limits.tokensPerMinute());
-        perMinute(uses, "limit.max-concurrent-requests", limits.maxConcurrentRequests());
+        GatewayApi.PolicyUse all = perMinute.flatMap(p -> p.policies().stream().filter(u -> u.model() == null).findFirst()).orElse(null);
+        perMinute(uses, "limit.requests-per-minute", null, limits.requestsPerMinute(), all == null ? null : all.requestsPerMinute());
+        perMinute(uses, "limit.tokens-per-minute", null, limits.tokensPerMinute(), all == null ? null : all.tokensPerMinute());
+        perMinute(uses, "limit.max-concurrent-requests", null, limits.maxConcurrentRequests(), all == null ? null : all.concurrentRequests());
+        perMinute.ifPresent(p -> p.policies().stream().filter(u -> u.model() != null).forEach(u -> {
+            perMinute(uses, "limit.requests-per-minute", u.model(), u.requestsPerMinute().limit(), u.requestsPerMinute());
+            perMinute(uses, "limit.tokens-per-minute", u.model(), u.tokensPerMinute().limit(), u.tokensPerMinute());
+            if (u.concurrentRequests() != null) {
+                perMinute(uses, "limit.max-concurrent-requests", u.model(), u.concurrentRequests().limit(), u.concurrentRequests());
+            }
+        }));
         if (limits.dailyTokens() != null) {
-            uses.add(new LimitUse("limit.daily-tokens", formats.number(limits.dailyTokens()), formats.number(tokensToday),
+            uses.add(new LimitUse("limit.daily-tokens", null, formats.number(limits.dailyTokens()), formats.number(tokensToday),
                     share(tokensToday, limits.dailyTokens())));
         }
         if (limits.monthlyTokens() != null) {
-            uses.add(new LimitUse("limit.monthly-tokens", formats.number(limits.monthlyTokens()), formats.number(tokensMonth),
+            uses.add(new LimitUse("limit.monthly-tokens", null, formats.number(limits.monthlyTokens()), formats.number(tokensMonth),
                     share(tokensMonth, limits.monthlyTokens())));
         }
         if (limits.monthlySpendLimit() != null) {
             Money limit = limits.monthlySpendLimit();
             BigDecimal spent = thisMonth.stream().filter(d -> d.currency().equals(limit.currency()))
                     .map(d -> new BigDecimal(d.amount())).reduce(BigDecimal.ZERO, BigDecimal::add);
-            uses.add(new LimitUse("limit.monthly-spend", formats.money(limit.amount().toPlainString(), limit.currency()),
+            uses.add(new LimitUse("limit.monthly-spend", null, formats.money(limit.amount().toPlainString(), limit.currency()),
                     formats.money2(spent.toPlainString(), limit.currency()),
                     limit.amount().signum() == 0 ? 1.0 : Math.min(1.0, spent.doubleValue() / limit.amount().doubleValue())));
         }
         return uses;
     }
 
-    private void perMinute(List<LimitUse> uses, String name, Long limit) {
+    /** A per-minute limit; {@code use} null when the gateway cannot say (the limit is still shown). */
+    private void perMinute(List<LimitUse> uses, String name, String model, Long limit, GatewayApi.Use use) {
         if (limit != null) {
-            uses.add(new LimitUse(name, formats.number(limit), null, null));
+            uses.add(new LimitUse(name, model, formats.number(limit), use == null ? null : formats.number(use.used()),
+                    use == null ? null : share(use.used(), limit)));
         }
     }
 
