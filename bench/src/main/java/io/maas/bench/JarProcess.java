@@ -19,12 +19,18 @@ public final class JarProcess implements AutoCloseable {
     private final URI base;
 
     public JarProcess(Path jar, Path log, List<String> args) throws Exception {
+        this(jar, log, List.of(), args);
+    }
+
+    /** {@code jvmArgs} go before {@code -jar} (a flight recording, heap settings). */
+    public JarProcess(Path jar, Path log, List<String> jvmArgs, List<String> args) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        argv.addAll(jvmArgs);
+        argv.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
         argv.addAll(args);
         this.process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         this.base = URI.create("http://127.0.0.1:" + port);
@@ -54,6 +60,11 @@ public final class JarProcess implements AutoCloseable {
 
     public URI base() {
         return base;
+    }
+
+    /** The JVM's process, for its CPU time. */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     @Override
