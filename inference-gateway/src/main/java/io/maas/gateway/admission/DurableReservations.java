@@ -138,6 +138,11 @@ public class DurableReservations {
         jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
     }
 
+    /** {@link #end(String)} of every request in {@code requestIds}, in one statement (a batch of usage records). */
+    public void end(List<String> requestIds) {
+        jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ANY(?)").param(requestIds.toArray(String[]::new)).update();
+    }
+
     private void checkTokens(LimitPolicy policy, Long limit, String period, LocalDate from, LocalDate until, Calendar calendar,
                              WorstCase worst, Instant now) {
         if (limit == null) {
