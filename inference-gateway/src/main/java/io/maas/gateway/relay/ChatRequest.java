@@ -14,6 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * whether the client set one or not), and, for a stream, {@code stream_options.include_usage} so
  * that the engine reports what it did.
  *
+ * @param api            the engine API that answers it: chat completions, or (fill-in-the-middle) completions
  * @param model          the model name the client asked for
  * @param stream         whether the answer is streamed
  * @param clientWantsUsage whether the client asked for the usage chunk of a stream
@@ -24,10 +25,26 @@ import tools.jackson.databind.node.ObjectNode;
  *                       this record (copied in, copied out)
  * @param prompt         the prompt's chained block hashes, which the router matches against what each engine holds
  */
-record ChatRequest(String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens, long promptBytes,
+public record ChatRequest(Api api, String model, boolean stream, boolean clientWantsUsage, OptionalLong outputTokens, long promptBytes,
                    ObjectNode forwarded, PromptBlocks prompt) {
 
-    ChatRequest {
+    /** The engine endpoint a request is sent to; both are OpenAI's (and vLLM's, and the engine adapter's). */
+    public enum Api {
+        CHAT_COMPLETIONS("/v1/chat/completions"),
+        COMPLETIONS("/v1/completions");
+
+        private final String path;
+
+        Api(String path) {
+            this.path = path;
+        }
+
+        public String path() {
+            return path;
+        }
+    }
+
+    public ChatRequest {
         forwarded = forwarded.deepCopy();
     }
 

@@ -110,7 +110,7 @@ class EngineClient {
      *
      * @throws SentWithoutAnswer when an engine got the request and gave no answer
      */
-    EngineCall chatCompletions(ModelRoutes.Route route, Router.Request routing, byte[] body, Instant deadline) {
+    EngineCall call(ModelRoutes.Route route, ChatRequest.Api api, Router.Request routing, byte[] body, Instant deadline) {
         String requestId = routing.requestId();
         Set<URI> tried = new HashSet<>();
         Optional<Lease> next;
@@ -120,7 +120,7 @@ class EngineClient {
             tried.add(endpoint);
             boolean accepted = false;
             try {
-                HttpResponse<InputStream> response = send(route, endpoint, requestId, body, lease, deadline);
+                HttpResponse<InputStream> response = send(route, endpoint.resolve(api.path()), requestId, body, lease, deadline);
                 if (response == null) {
                     continue;
                 }
@@ -153,10 +153,11 @@ class EngineClient {
      *
      * @throws SentWithoutAnswer when the engine got the request and gave no answer
      */
-    private HttpResponse<InputStream> send(ModelRoutes.Route route, URI endpoint, String requestId, byte[] body, Lease lease,
+    private HttpResponse<InputStream> send(ModelRoutes.Route route, URI uri, String requestId, byte[] body, Lease lease,
             Instant deadline) {
+        URI endpoint = lease.endpoint();
         Duration left = Duration.between(Instant.now(), deadline);
-        HttpRequest request = toEngine(endpoint.resolve("/v1/chat/completions"))
+        HttpRequest request = toEngine(uri)
                 .timeout(left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout)
                 .header("Content-Type", "application/json")
                 .header(RequestId.HEADER, requestId)

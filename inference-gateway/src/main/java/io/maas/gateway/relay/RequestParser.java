@@ -34,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * not know. The token caps must be JSON integers: {@code "max_tokens":"100000"} is refused, never coerced.
  */
 @Component
-class RequestParser {
+public class RequestParser {
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     /** Sent to the engine as the client wrote them. */
@@ -62,7 +62,8 @@ class RequestParser {
         this.maxBytes = properties.maxRequestSize().toBytes();
     }
 
-    ChatRequest parse(InputStream in, long declaredLength) {
+    /** Reads a chat request's body of {@code declaredLength} bytes ({@code -1}: unknown) and parses it. */
+    public ChatRequest parse(InputStream in, long declaredLength) {
         if (declaredLength > maxBytes) {
             throw tooLarge();
         }
@@ -85,6 +86,14 @@ class RequestParser {
         } catch (JacksonException e) {
             throw invalid("The request body is not valid JSON: " + e.getOriginalMessage(), null);
         }
+        return parse(tree);
+    }
+
+    /**
+     * Parses a chat request already read as JSON (an API that translates its requests into OpenAI's, a batch's
+     * line); refusals name the member at fault in OpenAI's terms.
+     */
+    public ChatRequest parse(JsonNode tree) {
         if (!(tree instanceof ObjectNode body)) {
             throw invalid("The request body must be a JSON object with 'model' and 'messages'.", null);
         }
@@ -113,7 +122,7 @@ class RequestParser {
                 promptBytes += json.writeValueAsBytes(value).length;
             }
         }
-        return new ChatRequest(request.model(), request.isStream(), request.includeUsage(), outputTokens, promptBytes, forwarded,
+        return new ChatRequest(ChatRequest.Api.CHAT_COMPLETIONS, request.model(), request.isStream(), request.includeUsage(), outputTokens, promptBytes, forwarded,
                 PromptBlocks.of(request.messages()));
     }
 

@@ -1,10 +1,8 @@
 package io.maas.gateway.relay;
 
-import io.maas.api.openai.ApiError;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseEvent;
 import io.maas.api.sse.SseReader;
-import io.maas.api.sse.SseWriter;
 import io.maas.gateway.metering.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Relays an engine's event stream to the client event by event, flushing each at once; nothing is
- * buffered beyond one event. On the way it keeps the usage the engine reports (the gateway always
+ * Relays an engine's event stream to an {@link AnswerSink} event by event (the OpenAI sink flushes each
+ * to the client at once); nothing is buffered beyond one event. On the way it keeps the usage the engine reports (the gateway always
  * asks for it) and drops it from what the client sees unless the client asked for it too.
  *
  * <p>The stream's end is not relayed here: the caller first makes the usage durable, then sends
@@ -46,7 +44,7 @@ class StreamRelay {
     }
 
     /** Relays until the engine's {@code [DONE]}, the engine failing, or the client going away; closes {@code engine}. */
-    Result relay(InputStream engine, SseWriter client, boolean clientWantsUsage) {
+    Result relay(InputStream engine, AnswerSink client, boolean clientWantsUsage) {
         Usage usage = null;
         long relayed = 0;
         long first = 0;
@@ -77,7 +75,7 @@ class StreamRelay {
                     }
                 }
                 String relayedData = data;
-                write(() -> client.data(relayedData));
+                write(() -> client.event(relayedData));
                 if (relayed++ == 0) {
                     first = System.nanoTime();
                 }
@@ -90,16 +88,6 @@ class StreamRelay {
             return new Result(Outcome.CLIENT_CANCELLED, usage, relayed, first);
         } catch (IOException | UncheckedIOException | tools.jackson.core.JacksonException e) {
             return new Result(Outcome.ENGINE_ERROR, usage, relayed, first);
-        }
-    }
-
-    /** Tells the client, in-stream, that the engine broke off; the stream then ends without {@code [DONE]}. */
-    void engineFailed(SseWriter client, String model) {
-        try {
-            client.data(json.writeValueAsString(ApiError.ENGINE_ERROR.response(
-                    "The engine serving '" + model + "' broke off the answer. Retry the request.", null)));
-        } catch (IOException e) {
-            // the client is gone as well; the failure is recorded either way
         }
     }
 
