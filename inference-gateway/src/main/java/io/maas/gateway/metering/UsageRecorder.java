@@ -34,6 +34,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -104,10 +105,17 @@ public class UsageRecorder {
     /**
      * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it. A record
      * PostgreSQL rejects for good goes to the spool's dead-letter file instead, where it blocks nothing.
-     * Returns once it is durable; false when a record for this request id already existed.
+     * Returns once it is durable; false when a record for this request id already existed. Called in a transaction,
+     * it is written in that transaction, not by the writer.
      */
     public boolean record(UsageRecord record) {
         var pending = new Pending(record, new CompletableFuture<>());
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // written as part of the caller's transaction, whose locks (the orphan sweeper's claimed journal entry) the
+            // writer's transaction would wait for
+            commit(List.of(pending), this::spool);
+            return pending.written().join();
+        }
         waiting.add(pending);
         if (closed && waiting.remove(pending)) {
             commit(List.of(pending), this::spool); // the writer is stopping or gone: write it here
