@@ -1,6 +1,5 @@
 package io.maas.bench.gateway;
 
-import io.maas.api.keys.ApiKeySecret;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.JarProcess;
 import io.maas.bench.Options;
@@ -8,15 +7,9 @@ import io.maas.bench.Results;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * P1, non-stream requests: the gateway against nginx, both in front of the same canned engine (an nginx
@@ -47,15 +40,8 @@ public final class GatewayBench {
             + "\"prompt_cache_hit_tokens\":0,\"prompt_cache_miss_tokens\":21}}";
     private static final String STATUS = "{\"model\":\"" + MODEL + "\",\"runtime\":\"canned\",\"state\":\"ready\",\"running\":0,"
             + "\"waiting\":0,\"kvCacheUsage\":0.0,\"prefixCacheQueries\":0,\"prefixCacheHits\":0}";
-    private static final String PRICE_BOOK = "{\"version\":\"v1\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"models\":{\"" + MODEL
-            + "\":{\"cacheHit\":\"0.5\",\"cacheMiss\":\"2\",\"output\":\"8\",\"currency\":\"CNY\"}},\"schedule\":{\"timezone\":\"UTC\","
-            + "\"defaultTier\":\"standard\",\"tiers\":[{\"name\":\"standard\",\"pricing\":{\"multiplier\":\"1\"}}]}}";
 
     private GatewayBench() {
-    }
-
-    /** A tenant and key of the run. */
-    private record Caller(UUID tenant, String apiKey, String what) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,8 +57,8 @@ public final class GatewayBench {
     }
 
     private static void run(BenchDatabase db, Path jar, Path dir, Duration seconds, int connections, int rounds) throws Exception {
-        Caller full = caller(db, true, "prepaid, RPM + TPM + concurrency on tenant and key, monthly spend limit");
-        Caller plain = caller(db, false, "postpaid, no limits");
+        BenchTenant full = BenchTenant.create(db, MODEL, true);
+        BenchTenant plain = BenchTenant.create(db, MODEL, false);
         Path recording = dir.resolve("gateway.jfr").toAbsolutePath();
         Files.deleteIfExists(recording);
         var results = new Results("gateway", "P1: non-stream requests, gateway vs nginx proxy_pass to the same canned engine, "
@@ -98,7 +84,7 @@ public final class GatewayBench {
             check(fullLoad.run(url, Duration.ofSeconds(10)), "gateway warm-up");
             check(plainLoad.run(url, Duration.ofSeconds(5)), "gateway warm-up (postpaid)");
             fullLoad.run(proxy.base().resolve("/v1/chat/completions"), Duration.ofSeconds(3));
-            answered += count(db, full.tenant()) + count(db, plain.tenant());
+            answered += full.records(db) + plain.records(db);
             long before = answered;
             long fullAnswered = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -113,11 +99,11 @@ public final class GatewayBench {
                 Wrk.Run bare = check(plainLoad.run(url, seconds), "gateway (postpaid)");
                 row(results, round, "gateway: " + plain.what(), bare, reference);
             }
-            long recorded = count(db, full.tenant()) + count(db, plain.tenant()) - before;
+            long recorded = full.records(db) + plain.records(db) - before;
             results.note("Goal (issue 12, P1): gateway ≥ 0.5× nginx's requests/s, latency added ≤ 1 ms p50 and ≤ 3 ms p99. This run, "
                     + "with every guarantee on, median over rounds: %.3f× nginx, %+.2f ms p50, %+.2f ms p99.".formatted(
                     median(ratios), median(addedP50) / 1000, median(addedP99) / 1000));
-            results.note("Every answer has its usage record: " + ledgerCheck(db, full.tenant(), plain.tenant()) + "; the gateway "
+            results.note("Every answer has its usage record: " + BenchTenant.ledgerCheck(db, full, plain) + "; the gateway "
                     + "answered " + fullAnswered + " requests with 2xx in the measured rounds of the guarded tenant; records written "
                     + "in the measured rounds, both tenants: " + recorded + ".");
         }
@@ -168,74 +154,5 @@ public final class GatewayBench {
         String out = new String(jfr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jfr.waitFor();
         return out.lines().limit(30).reduce((a, b) -> a + "\n" + b).orElse("");
-    }
-
-    /** A tenant with one key; {@code guarded}: prepaid, a price book, rate and concurrency limits on tenant and key, a spend limit. */
-    private static Caller caller(BenchDatabase db, boolean guarded, String what) throws SQLException {
-        UUID tenant = UUID.randomUUID();
-        UUID key = UUID.randomUUID();
-        String secret = ApiKeySecret.generate();
-        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-            update(c, "INSERT INTO tenant (id, name, billing_mode) VALUES (?, ?, ?)", tenant, "bench-" + tenant,
-                    guarded ? "PREPAID" : "POSTPAID");
-            update(c, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', ?, ?)",
-                    key, tenant, ApiKeySecret.prefix(secret), ApiKeySecret.hash(secret));
-            UUID book = UUID.randomUUID();
-            update(c, "INSERT INTO price_book (id, name) VALUES (?, ?)", book, "bench-" + book);
-            update(c, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) "
-                    + "VALUES (?, 1, 'v1', '2020-01-01T00:00:00Z', ?::jsonb)", book, PRICE_BOOK);
-            update(c, "UPDATE tenant SET price_book_id = ? WHERE id = ?", book, tenant);
-            if (guarded) {
-                update(c, "INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) "
-                        + "VALUES (?, ?, 'TOP_UP', 'CNY', 1000000000, 'bench')", UUID.randomUUID(), tenant);
-                for (UUID scopeKey : java.util.Arrays.asList(null, key)) {
-                    update(c, "INSERT INTO limit_policy (tenant_id, api_key_id, requests_per_minute, tokens_per_minute, "
-                            + "max_concurrent_requests) VALUES (?, ?, 1000000000, 1000000000000, 1000000)", tenant, scopeKey);
-                }
-                update(c, "UPDATE limit_policy SET monthly_spend_limit = 1000000000, monthly_spend_currency = 'CNY' "
-                        + "WHERE tenant_id = ? AND api_key_id IS NULL", tenant);
-            }
-        }
-        return new Caller(tenant, secret, what);
-    }
-
-    private static long count(BenchDatabase db, UUID tenant) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             PreparedStatement st = c.prepareStatement("SELECT count(*) FROM usage_record WHERE tenant_id = ?")) {
-            st.setObject(1, tenant);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Usage records vs priced ledger entries vs reservations left, of both tenants. */
-    private static String ledgerCheck(BenchDatabase db, UUID guarded, UUID plain) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             PreparedStatement st = c.prepareStatement("""
-                     SELECT (SELECT count(*) FROM usage_record WHERE tenant_id IN (?, ?)),
-                            (SELECT count(*) FROM usage_ledger WHERE tenant_id IN (?, ?) AND tier <> 'unpriced'),
-                            (SELECT COALESCE(sum(requests), 0) FROM usage_daily WHERE tenant_id IN (?, ?)),
-                            (SELECT count(*) FROM admission_reservation WHERE tenant_id IN (?, ?))""")) {
-            for (int i = 0; i < 8; i += 2) {
-                st.setObject(i + 1, guarded);
-                st.setObject(i + 2, plain);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return "%d usage records, %d priced ledger entries, %d requests in the daily roll-up, %d reservations left after the run"
-                        .formatted(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-            }
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                st.setObject(i + 1, params[i]);
-            }
-            st.executeUpdate();
-        }
     }
 }

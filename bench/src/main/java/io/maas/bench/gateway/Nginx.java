@@ -79,14 +79,27 @@ final class Nginx implements AutoCloseable {
                 }""".formatted(upstream.getHost(), upstream.getPort()));
     }
 
-    URI base() {
-        return URI.create("http://127.0.0.1:" + port);
+    /** The streams reference: {@code proxy_pass} to {@code upstream} that relays every event at once ({@code proxy_buffering off}). */
+    static Nginx streamProxy(Path dir, URI upstream, int workers) throws IOException, InterruptedException {
+        return new Nginx(dir, "stream-proxy", workers, """
+                upstream engine {
+                    server %s:%d;
+                    keepalive 128;
+                }
+                server {
+                    listen 127.0.0.1:{port} backlog=4096;
+                    location / {
+                        proxy_pass http://engine;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_buffering off;
+                        proxy_read_timeout 600s;
+                    }
+                }""".formatted(upstream.getHost(), upstream.getPort()));
     }
 
-    /** The pids of this nginx's processes (master and workers), for their CPU time. */
-    List<Long> pids() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
-                .map(ProcessHandle::pid).toList();
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     @Override

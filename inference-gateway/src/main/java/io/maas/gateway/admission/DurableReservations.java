@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,7 +32,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * <p><b>Why PostgreSQL and not Redis.</b> The ledger is the source of truth for what was spent;
  * checking against it and reserving in the same database, in one transaction, leaves nothing to
  * rebuild when Redis loses its data and nothing to reconcile between two stores. The cost is one
- * short transaction per admitted request of a tenant that has such a limit, serialized per tenant.
+ * short transaction per tenant and replica at a time, shared by the tenant's requests waiting for it
+ * ({@link #reserve}).
  *
  * <p><b>The rule.</b> Under a transaction-scoped advisory lock of the tenant (so replicas take turns
  * per tenant, never per platform), for every limit: what is settled in the window (ledger and daily
@@ -60,7 +65,9 @@ public class DurableReservations {
 
     private final JdbcClient jdbc;
     private final TransactionOperations transactions;
-    private final Map<UUID, ReentrantLock> turns = new ConcurrentHashMap<>();
+    private static final int MAX_BATCH = 256;
+
+    private final Map<UUID, Turn> turns = new ConcurrentHashMap<>();
 
     public DurableReservations(JdbcClient jdbc, TransactionOperations transactions) {
         this.jdbc = jdbc;
@@ -73,51 +80,108 @@ public class DurableReservations {
                 || priced && (billing.prepaid() || billing.creditLimit() != null);
     }
 
+    /** A request waiting for its tenant's turn, and its answer: admitted (null) or the refusal. */
+    private record Ask(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
+                       LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease,
+                       CompletableFuture<ApiException> answer) {
+    }
+
+    /** A tenant's requests waiting to be reserved, and the turn to take them (fair: in arrival order). */
+    private record Turn(Queue<Ask> waiting, ReentrantLock lock) {
+    }
+
     /**
-     * Checks every durable limit and reserves {@code worst}, or throws the refusal. A tenant's
-     * reservations first queue in this JVM on a fair lock, and only then take a database connection
-     * and the tenant's advisory lock: waiting in arrival order here, instead of racing for the
-     * connection pool, keeps the slowest admissions close to the typical ones (one connection per
-     * tenant and replica is busy with this at a time).
+     * Checks every durable limit and reserves {@code worst}, or throws the refusal. A tenant's requests take turns
+     * in this JVM on a fair lock; whoever has the turn takes every request of the tenant waiting by then (at most
+     * {@value #MAX_BATCH}) and reserves them one after the other in one transaction under the tenant's advisory
+     * lock, each checked against the reservations of those before it, exactly as if each had its own transaction;
+     * every request returns once the transaction holding its reservation committed. A busy tenant's requests thus
+     * share a commit instead of queueing for one each.
      */
     void reserve(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
                  LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
-        ReentrantLock turn = turns.computeIfAbsent(tenantId, id -> new ReentrantLock(true));
-        turn.lock();
+        var ask = new Ask(requestId, tenantId, keyId, model, policies, billing, worst, now, lease, new CompletableFuture<>());
+        Turn turn = turns.computeIfAbsent(tenantId, id -> new Turn(new ConcurrentLinkedQueue<>(), new ReentrantLock(true)));
+        turn.waiting().add(ask);
+        while (!ask.answer().isDone()) {
+            turn.lock().lock();
+            try {
+                List<Ask> batch = new ArrayList<>();
+                for (Ask next; batch.size() < MAX_BATCH && (next = turn.waiting().poll()) != null; ) {
+                    batch.add(next);
+                }
+                if (!batch.isEmpty()) {
+                    reserveAll(batch);
+                }
+            } finally {
+                turn.lock().unlock();
+            }
+        }
+        ApiException refusal;
         try {
-            reserveInTurn(requestId, tenantId, keyId, model, policies, billing, worst, now, lease);
-        } finally {
-            turn.unlock();
+            refusal = ask.answer().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+        if (refusal != null) {
+            throw refusal;
         }
     }
 
-    private void reserveInTurn(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
-                               LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
-        transactions.executeWithoutResult(status -> {
-            Calendar calendar = jdbc.sql("""
-                            SELECT tenant_billing_day(?, ?) AS today, tenant_billing_zone(?, ?) AS zone
-                            FROM (SELECT pg_advisory_xact_lock(?)) AS locked""")
-                    .params(tenantId, Timestamp.from(now), tenantId, Timestamp.from(now),
-                            tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits())
-                    .query(Calendar.class).single();
-            LocalDate today = calendar.today();
-            LocalDate month = today.withDayOfMonth(1);
-            for (LimitPolicy policy : policies) {
-                checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), calendar, worst, now);
-                checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), calendar, worst, now);
-                checkSpend(policy, month, calendar, worst, now);
-            }
-            if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
-                checkBalance(tenantId, billing, worst, today, now);
-            }
-            jdbc.sql("""
-                            INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
-                                reserved_at, expires_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(requestId, tenantId, keyId, model, worst.tokens(), worst.currency(), worst.amount(),
-                            Timestamp.from(now), Timestamp.from(now.plus(lease)))
-                    .update();
-        });
+    /** Reserves {@code batch} in one transaction; completes each request's answer once it committed (or failed). */
+    private void reserveAll(List<Ask> batch) {
+        List<ApiException> refusals = new ArrayList<>(batch.size());
+        try {
+            transactions.executeWithoutResult(status -> {
+                refusals.clear();
+                Ask first = batch.getFirst();
+                jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked")
+                        .param(first.tenantId().getMostSignificantBits() ^ first.tenantId().getLeastSignificantBits())
+                        .query(Integer.class).single();
+                for (Ask ask : batch) {
+                    try {
+                        reserveInTurn(ask);
+                        refusals.add(null);
+                    } catch (ApiException refused) {
+                        refusals.add(refused); // checked before anything of it was written: the others go on
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            batch.forEach(ask -> ask.answer().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).answer().complete(refusals.get(i));
+        }
+    }
+
+    /** Checks and reserves one request, in the transaction holding its tenant's advisory lock. */
+    private void reserveInTurn(Ask ask) {
+        UUID tenantId = ask.tenantId();
+        Instant now = ask.now();
+        WorstCase worst = ask.worst();
+        Calendar calendar = jdbc.sql("SELECT tenant_billing_day(?, ?) AS today, tenant_billing_zone(?, ?) AS zone")
+                .params(tenantId, Timestamp.from(now), tenantId, Timestamp.from(now))
+                .query(Calendar.class).single();
+        LocalDate today = calendar.today();
+        LocalDate month = today.withDayOfMonth(1);
+        for (LimitPolicy policy : ask.policies()) {
+            checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), calendar, worst, now);
+            checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), calendar, worst, now);
+            checkSpend(policy, month, calendar, worst, now);
+        }
+        LimitPolicies.Billing billing = ask.billing();
+        if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
+            checkBalance(tenantId, billing, worst, today, now);
+        }
+        jdbc.sql("""
+                        INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
+                            reserved_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(ask.requestId(), tenantId, ask.keyId(), ask.model(), worst.tokens(), worst.currency(), worst.amount(),
+                        Timestamp.from(now), Timestamp.from(now.plus(ask.lease())))
+                .update();
     }
 
     /**
