@@ -75,8 +75,10 @@ public final class AdmissionBench {
         CallerKey spend = caller(url, user, password, true, true);
         CallerKey prepaid = caller(url, user, password, true, true, true);
         List<CallerKey> many = new ArrayList<>();
-        for (int i = 0; i < TENANTS; i++) {
-            many.add(caller(url, user, password, true, true, true));
+        try (Connection db = DriverManager.getConnection(url, user, password)) {
+            for (int i = 0; i < TENANTS; i++) {
+                many.add(caller(db, true, true, true));
+            }
         }
         var results = new Results("admission", "Admission overhead per request (admit + settle), " + concurrency + " concurrent",
                 "configuration", "store", "requests", "p50", "p99", "p50 over reference", "p99 over reference",
@@ -170,8 +172,8 @@ public final class AdmissionBench {
 
     /**
      * Nanoseconds of admit + settle of {@code requests} requests, {@code concurrency} at a time, sorted. With
-     * {@code reservations}, the money reservation is also ended as the gateway's usage record transaction
-     * ends it (DurableReservations.end, one DELETE by request id), and that statement is timed too.
+     * {@code reservations}, the money reservation is also ended (DurableReservations.end: in memory for a request
+     * held in a block, one DELETE for one reserved alone), and that is timed too.
      */
     private static long[] measure(Admitter admitter, JsonMapper json, List<CallerKey> callers, int requests, int concurrency,
                                   DurableReservations reservations) throws Exception {
@@ -224,33 +226,37 @@ public final class AdmissionBench {
      */
     private static CallerKey caller(String url, String user, String password, boolean rated, boolean spend, boolean prepaid)
             throws SQLException {
+        try (Connection db = DriverManager.getConnection(url, user, password)) {
+            return caller(db, rated, spend, prepaid);
+        }
+    }
+
+    private static CallerKey caller(Connection db, boolean rated, boolean spend, boolean prepaid) throws SQLException {
         UUID tenant = UUID.randomUUID();
         UUID key = UUID.randomUUID();
-        try (Connection db = DriverManager.getConnection(url, user, password)) {
-            update(db, "INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "bench-" + tenant);
-            update(db, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', 'sk-bench', ?)",
-                    key, tenant, UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            if (rated) {
-                for (UUID scopeKey : Arrays.asList(null, key)) {
-                    update(db, "INSERT INTO limit_policy (tenant_id, api_key_id, requests_per_minute, tokens_per_minute, max_concurrent_requests)"
-                            + " VALUES (?, ?, 1000000000, 1000000000000, 1000000)", tenant, scopeKey);
-                }
+        update(db, "INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "bench-" + tenant);
+        update(db, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', 'sk-bench', ?)",
+                key, tenant, UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (rated) {
+            for (UUID scopeKey : Arrays.asList(null, key)) {
+                update(db, "INSERT INTO limit_policy (tenant_id, api_key_id, requests_per_minute, tokens_per_minute, max_concurrent_requests)"
+                        + " VALUES (?, ?, 1000000000, 1000000000000, 1000000)", tenant, scopeKey);
             }
-            if (spend) {
-                update(db, "UPDATE limit_policy SET monthly_spend_limit = 1000000000, monthly_spend_currency = 'CNY' WHERE tenant_id = ? AND api_key_id IS NULL", tenant);
-                UUID book = UUID.randomUUID();
-                update(db, "INSERT INTO price_book (id, name) VALUES (?, ?)", book, "bench-" + book);
-                update(db, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', '2020-01-01T00:00:00Z', ?::jsonb)",
-                        book, "{\"version\":\"v1\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"models\":{\"bench\":{\"cacheHit\":\"0.5\",\"cacheMiss\":\"2\","
-                                + "\"output\":\"8\",\"currency\":\"CNY\"}},\"schedule\":{\"timezone\":\"UTC\",\"defaultTier\":\"standard\","
-                                + "\"tiers\":[{\"name\":\"standard\",\"pricing\":{\"multiplier\":\"1\"}}]}}");
-                update(db, "UPDATE tenant SET price_book_id = ? WHERE id = ?", book, tenant);
-            }
-            if (prepaid) {
-                update(db, "UPDATE tenant SET billing_mode = 'PREPAID' WHERE id = ?", tenant);
-                update(db, "INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) "
-                        + "VALUES (?, ?, 'TOP_UP', 'CNY', 1000000000, 'bench')", UUID.randomUUID(), tenant);
-            }
+        }
+        if (spend) {
+            update(db, "UPDATE limit_policy SET monthly_spend_limit = 1000000000, monthly_spend_currency = 'CNY' WHERE tenant_id = ? AND api_key_id IS NULL", tenant);
+            UUID book = UUID.randomUUID();
+            update(db, "INSERT INTO price_book (id, name) VALUES (?, ?)", book, "bench-" + book);
+            update(db, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', '2020-01-01T00:00:00Z', ?::jsonb)",
+                    book, "{\"version\":\"v1\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"models\":{\"bench\":{\"cacheHit\":\"0.5\",\"cacheMiss\":\"2\","
+                            + "\"output\":\"8\",\"currency\":\"CNY\"}},\"schedule\":{\"timezone\":\"UTC\",\"defaultTier\":\"standard\","
+                            + "\"tiers\":[{\"name\":\"standard\",\"pricing\":{\"multiplier\":\"1\"}}]}}");
+            update(db, "UPDATE tenant SET price_book_id = ? WHERE id = ?", book, tenant);
+        }
+        if (prepaid) {
+            update(db, "UPDATE tenant SET billing_mode = 'PREPAID' WHERE id = ?", tenant);
+            update(db, "INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) "
+                    + "VALUES (?, ?, 'TOP_UP', 'CNY', 1000000000, 'bench')", UUID.randomUUID(), tenant);
         }
         return new CallerKey(key, tenant, "sk-bench", null);
     }

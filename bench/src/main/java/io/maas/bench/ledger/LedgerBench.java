@@ -16,6 +16,8 @@ import io.maas.pricing.PriceBookTemplates;
 import io.maas.pricing.PriceBookVersion;
 import io.maas.pricing.PricingJson;
 import io.maas.tenant.TenantServiceApplication;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,10 +92,15 @@ public final class LedgerBench {
             var recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc),
                     new UsageSpool(Path.of("bench", "target", "usage-spool")), new DurableReservations(jdbc, transactions));
 
+            Metrics.addRegistry(new SimpleMeterRegistry());
             ingest(recorder, tenantsAndKeys, ingest / 4, requests); // warm-up
             double bare = bareInserts(jdbc, tenantsAndKeys, ingest, threads);
+            Batches start = Batches.now();
             double settled = ingest(recorder, tenantsAndKeys, ingest, requests);
+            Batches afterMany = Batches.now();
             double oneTenant = ingest(recorder, tenantsAndKeys.subList(0, 1), ingest, requests);
+            String batches = afterMany.since(start);
+            String batchesOfOne = Batches.now().since(afterMany);
             double bareAgain = bareInserts(jdbc, tenantsAndKeys, ingest, threads);
             results.row("ingest (P5)", "%,d requests settling at once, 20 tenants".formatted(requests),
                     "%,.0f records/s".formatted(settled), "bare single-row usage_record INSERT loop, " + threads + " connections",
@@ -104,6 +111,7 @@ public final class LedgerBench {
                     .formatted(settled, oneTenant) + "(1 tenant) records/s, %.2f× and %.2f× the bare INSERT loop's mean."
                     .formatted(settled / ((bare + bareAgain) / 2), oneTenant / ((bare + bareAgain) / 2)));
             results.note(INGEST);
+            results.note("Group commits: " + batches + " (20 tenants); " + batchesOfOne + " (1 tenant).");
             recorder.close();
             if (records == 0) {
                 results.note("Month statement not measured (-Drecords=0).");
@@ -180,6 +188,23 @@ public final class LedgerBench {
                             200 + i % 700, now, now)
                     .update();
         });
+    }
+
+    /** The recorder's batches so far: how many, records in them, time in their transactions. */
+    private record Batches(long count, double records, double commitMillis) {
+
+        static Batches now() {
+            var sizes = Metrics.globalRegistry.find(UsageRecorder.BATCH_METRIC).summary();
+            var commits = Metrics.globalRegistry.find("maas.usage.batch.commit").timer();
+            return sizes == null || commits == null ? new Batches(0, 0, 0)
+                    : new Batches(sizes.count(), sizes.totalAmount(), commits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+
+        String since(Batches before) {
+            long n = count - before.count;
+            return n == 0 ? "not measured" : "%d batches, %.0f records per batch, %.1f ms per batch transaction (mean)"
+                    .formatted(n, (records - before.records) / n, (commitMillis - before.commitMillis) / n);
+        }
     }
 
     private interface Task {

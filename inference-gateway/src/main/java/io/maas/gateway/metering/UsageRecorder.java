@@ -6,7 +6,9 @@ import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +71,8 @@ public class UsageRecorder {
 
     /** Requests recorded without a price, by model: to be priced and billed afterwards (GET /api/v1/finance/unpriced). */
     public static final String UNPRICED_METRIC = "maas.usage.unpriced";
+    /** Records per committed batch, and (its count) the batches. */
+    public static final String BATCH_METRIC = "maas.usage.batch.records";
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     static final int REPLAY_SECONDS = 10;
@@ -86,6 +90,8 @@ public class UsageRecorder {
     private final DurableReservations reservations;
     private final RequestJournal journal;
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private final DistributionSummary batchSizes = Metrics.summary(BATCH_METRIC);
+    private final Timer batchTime = Metrics.timer("maas.usage.batch.commit");
     private final Thread writer;
     private volatile boolean closed;
 
@@ -251,15 +257,16 @@ public class UsageRecorder {
         List<UsageLedger.Priced> priced = distinct.values().stream()
                 .map(r -> new UsageLedger.Priced(r, price(r, booksOf.computeIfAbsent(r.tenantId(), books::of))))
                 .toList();
-        Set<String> written = transactions.execute(status -> {
+        Set<String> written = batchTime.record(() -> transactions.execute(status -> {
             Set<String> fresh = ledger.write(priced);
             if (!fresh.isEmpty()) {
-                List<String> ids = List.copyOf(fresh);
-                reservations.end(ids); // spend counted once: in the ledger from now on, no longer held
-                journal.close(ids);
+                reservations.end(priced.stream().filter(p -> fresh.contains(p.record().requestId())).map(UsageRecorder::spent)
+                        .toList()); // spend counted once: in the ledger from now on, no longer held
+                journal.close(List.copyOf(fresh));
             }
             return fresh;
-        });
+        }));
+        batchSizes.record(priced.size());
         written = written == null ? Set.of() : written;
         for (UsageLedger.Priced p : priced) {
             if (p.charge().isEmpty() && written.contains(p.record().requestId())) {
@@ -267,6 +274,14 @@ public class UsageRecorder {
             }
         }
         return written;
+    }
+
+    private static DurableReservations.Spent spent(UsageLedger.Priced priced) {
+        Usage usage = priced.record().usage();
+        return new DurableReservations.Spent(priced.record().requestId(),
+                usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens(),
+                priced.charge().map(c -> c.currency().name()).orElse(UsageLedger.NO_CURRENCY),
+                priced.charge().map(Charge::amount).orElse(java.math.BigDecimal.ZERO));
     }
 
     private Optional<Charge> price(UsageRecord record, Optional<PriceBook> book) {
