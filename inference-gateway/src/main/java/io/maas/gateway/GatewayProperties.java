@@ -29,9 +29,9 @@ import org.springframework.validation.annotation.Validated;
  * @param engineIdleTimeout a streamed answer during which the engine sends nothing for this long is cut off and billed
  *                          for what the engine did (its receipt)
  * @param requestDeadline no request runs longer: then the engine call is cut off and billed for what the engine did.
- *                        Must be below the admission lease, so that a request never outlives its reservations
+ *                        It may exceed the admission lease: a running request's holds are renewed up to this deadline
+ *                        (plus the receipt wait)
  * @param receiptWait after a client disconnect, how long to wait for the engine's final token count
- * @param bootstrap an optional tenant and API key ensured at start-up (the embedded demo)
  * @param journalSweepInterval how often each replica looks for journalled requests of a gateway that died, to bill them
  * @param usageSpoolDir where usage records wait while PostgreSQL cannot take them; must outlive the process
  * @param engineSecret sent to every engine adapter ({@code PLATFORM_GATEWAY_ENGINE_SECRET}, the adapters' {@code PLATFORM_ENGINE_SECRET})
@@ -50,7 +50,6 @@ public record GatewayProperties(
         @DefaultValue("60s") Duration engineIdleTimeout,
         @DefaultValue("20m") Duration requestDeadline,
         @DefaultValue("3s") Duration receiptWait,
-        @DefaultValue @Valid Bootstrap bootstrap,
         @DefaultValue("30s") Duration journalSweepInterval,
         @DefaultValue("usage-spool") Path usageSpoolDir,
         @DefaultValue("1GB") DataSize usageSpoolMaxSize,
@@ -65,9 +64,5 @@ public record GatewayProperties(
 
     /** A model name as tenants call it, and the engine adapters that serve it under the same name. */
     public record ModelRoute(@NotBlank String name, @NotEmpty List<URI> endpoints, @DefaultValue("maas") String ownedBy) {
-    }
-
-    /** When {@code apiKey} is set, tenant {@code tenant} and that key exist after start-up. */
-    public record Bootstrap(@DefaultValue("demo") String tenant, String apiKey) {
     }
 }

@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * The platform as {@code ./platform up} runs it: the engine adapter (llama.cpp with the generated
- * demo MoE model) and the gateway, each a separate JVM started from its runnable jar, talking real
- * HTTP, with a real PostgreSQL. Started once per test JVM and stopped when it exits.
+ * demo MoE model), tenant-service (which seeds the demo tenant and its key, as it does for
+ * {@code ./platform up}) and the gateway, each a separate JVM started from its runnable jar, talking
+ * real HTTP, with a real PostgreSQL. Started once per test JVM and stopped when it exits.
  */
 final class Platform {
 
@@ -29,6 +30,7 @@ final class Platform {
 
     final URI engine;
     final URI gateway;
+    /** The demo tenant's key, seeded by tenant-service. */
     final String apiKey = ApiKeySecret.generate();
     /** What the gateway sends the engine adapter; anyone without it is refused (401). */
     final String engineSecret = ApiKeySecret.generate();
@@ -38,15 +40,28 @@ final class Platform {
         logs = Path.of("target", "platform-logs");
         Files.createDirectories(logs);
         int enginePort = freePort();
+        int tenantPort = freePort();
         int gatewayPort = freePort();
         engine = URI.create("http://127.0.0.1:" + enginePort);
+        URI tenantService = URI.create("http://127.0.0.1:" + tenantPort);
         gateway = URI.create("http://127.0.0.1:" + gatewayPort);
         TestDatabase db = TestDatabase.get();
         Process engineProcess = start("engine-adapter", System.getProperty("maas.engine.jar"), enginePort,
                 Map.of("PLATFORM_ENGINE_SECRET", engineSecret), List.of(
                 "--platform.engine.cache-dir=" + Path.of("target", "models").toAbsolutePath(),
+                "--platform.engine.served-model-name=" + MODEL,
                 "--platform.engine.context-size=16384",
                 "--platform.engine.parallel=2"));
+        Process tenantProcess = start("tenant-service", System.getProperty("maas.tenant.jar"), tenantPort,
+                Map.of("PLATFORM_TENANT_DEMO_API_KEY", apiKey, "PLATFORM_ADMIN_PASSWORD", ApiKeySecret.generate()), List.of(
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--platform.tenant.demo.tenant=system-tests",
+                "--platform.tenant.demo.models=" + MODEL,
+                "--platform.deployments.local.engine-jar=" + System.getProperty("maas.engine.jar"),
+                "--platform.deployments.local.state-dir=" + Path.of("target", "deployments").toAbsolutePath(),
+                "--platform.deployments.local.cache-dir=" + Path.of("target", "models").toAbsolutePath()));
         awaitHealth("engine-adapter", engine, engineProcess);
         Process gatewayProcess = start("inference-gateway", System.getProperty("maas.gateway.jar"), gatewayPort,
                 Map.of("PLATFORM_GATEWAY_ENGINE_SECRET", engineSecret), List.of(
@@ -54,10 +69,34 @@ final class Platform {
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password(),
                 "--platform.gateway.models[0].name=" + MODEL,
-                "--platform.gateway.models[0].endpoints[0]=" + engine,
-                "--platform.gateway.bootstrap.tenant=system-tests",
-                "--platform.gateway.bootstrap.api-key=" + apiKey));
+                "--platform.gateway.models[0].endpoints[0]=" + engine));
+        awaitHealth("tenant-service", tenantService, tenantProcess);
         awaitHealth("inference-gateway", gateway, gatewayProcess);
+        awaitDemoKey();
+    }
+
+    /** Waits until the gateway knows the key tenant-service seeds at start-up. */
+    private void awaitDemoKey() {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        int status = 0;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                status = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models")).header("Authorization", "Bearer " + apiKey).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (status == 200) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("the demo key tenant-service seeds still answers " + status + " at the gateway; see "
+                + logs.resolve("tenant-service.log").toAbsolutePath());
     }
 
     static synchronized Platform get() {

@@ -3,6 +3,7 @@ package io.maas.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.maas.api.keys.ApiKeySecret;
 import io.maas.db.testing.TestDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +73,8 @@ class PlatformScriptIT {
             assertThat(direct.statusCode()).as("the engine adapter answers only its gateway").isEqualTo(401);
             assertThat(answer.body()).contains("\"completion_tokens\":");
             assertThat(ready.get("model")).isEqualTo("demo-moe");
+            assertThat(demoOf(ready.get("api_key"))).as("tenant-service seeded the demo the READY line names")
+                    .containsEntry("tenant", ready.get("tenant")).containsEntry("key_id", ready.get("key_id")).containsEntry("name", "demo");
             assertThat(services).hasSizeGreaterThanOrEqualTo(4);
 
             up.getInputStream().close(); // the reader goes first, as a killed `| tee` does; the stop must not depend on it
@@ -95,6 +102,18 @@ class PlatformScriptIT {
 
         assertThat(build.waitFor()).isNotZero();
         assertThat(log).contains("This build needs JDK 21 or newer", "JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64");
+    }
+
+    /** The tenant (id and name) and key id of the key {@code secret}. */
+    private static Map<String, String> demoOf(String secret) throws SQLException {
+        try (Connection db = TestDatabase.get().connect(); PreparedStatement st = db.prepareStatement(
+                "SELECT t.id, t.name, k.id FROM api_key k JOIN tenant t ON t.id = k.tenant_id WHERE k.secret_hash = ?")) {
+            st.setBytes(1, ApiKeySecret.hash(secret));
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).as("the demo key is stored").isTrue();
+                return Map.of("tenant", rs.getString(1), "name", rs.getString(2), "key_id", rs.getString(3));
+            }
+        }
     }
 
     private static String freePort() {

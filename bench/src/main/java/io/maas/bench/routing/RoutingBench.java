@@ -7,6 +7,9 @@ import io.maas.bench.Results;
 import io.maas.bench.adapter.AdapterProcess;
 import io.maas.bench.JarProcess;
 import io.maas.gateway.routing.PickingCost;
+import io.maas.pricing.PriceBookTemplates;
+import io.maas.pricing.PriceBookVersion;
+import io.maas.pricing.PricingJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -87,15 +91,15 @@ public final class RoutingBench {
         List<AdapterProcess> started = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
         try (BenchDatabase db = new BenchDatabase("routing")) {
-            fundedTenant(db);
+            String key = ApiKeySecret.generate();
+            fundedTenant(db, key);
             for (int i = 0; i < engines; i++) {
                 System.out.printf("… starting engine %d of %d%n", i + 1, engines);
                 started.add(new AdapterProcess(jar, logs.resolve("engine-" + i + ".log"), "bench", settings));
             }
             Workload workload = new Workload(systemPrompts, 7);
-            String key = ApiKeySecret.generate();
             for (String strategy : STRATEGIES) {
-                try (JarProcess gateway = gateway(gatewayJar, logs.resolve("gateway-" + strategy + ".log"), db, key, strategy,
+                try (JarProcess gateway = gateway(gatewayJar, logs.resolve("gateway-" + strategy + ".log"), db, strategy,
                         started, cacheBlocks)) {
                     System.out.printf("… %s: warming up, then %d conversations × %d turns%n", strategy, conversations, turns);
                     run(gateway.base(), key, workload, "warm-up " + strategy, 8, 2, rate, thinkMillis);
@@ -111,33 +115,42 @@ public final class RoutingBench {
     }
 
     /**
-     * The tenant the gateways' bootstrap key belongs to, with credit enough for every run: the
-     * bootstrap prices the model as the demo does, and the demo's CNY 10 grant would run out.
+     * The tenant of {@code key}, with credit enough for every run, priced as the demo is (deepseek-2026's
+     * deepseek-flash prices for the model {@code bench}, in a book of its own).
      */
-    private static void fundedTenant(BenchDatabase db) throws Exception {
+    private static void fundedTenant(BenchDatabase db, String key) throws Exception {
         UUID tenant = UUID.randomUUID();
+        UUID book = UUID.randomUUID();
+        PriceBookVersion template = PriceBookTemplates.load(PriceBookTemplates.DEEPSEEK_2026).versions().getFirst();
+        var version = new PriceBookVersion(template.version(), template.effectiveFrom(),
+                Map.of("bench", template.models().values().iterator().next()), template.schedule());
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO tenant (id, name) VALUES (?, ?)")) {
-                st.setObject(1, tenant);
-                st.setString(2, TENANT);
-                st.executeUpdate();
-            }
-            try (PreparedStatement st = c.prepareStatement("""
+            execute(c, "INSERT INTO price_book (id, name) VALUES (?, 'routing-bench')", book);
+            execute(c, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, ?, ?, ?::jsonb)",
+                    book, version.version(), Timestamp.from(version.effectiveFrom()), PricingJson.write(version));
+            execute(c, "INSERT INTO tenant (id, name, price_book_id) VALUES (?, ?, ?)", tenant, TENANT, book);
+            execute(c, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', ?, ?)",
+                    UUID.randomUUID(), tenant, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+            execute(c, """
                     INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, note, created_by)
-                    VALUES (?, ?, 'GRANT', 'CNY', 100000000, 'routing benchmark', 'bench')""")) {
-                st.setObject(1, UUID.randomUUID());
-                st.setObject(2, tenant);
-                st.executeUpdate();
+                    VALUES (?, ?, 'GRANT', 'CNY', 100000000, 'routing benchmark', 'bench')""", UUID.randomUUID(), tenant);
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... params) throws Exception {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
             }
+            st.executeUpdate();
         }
     }
 
     /** The gateway's runnable jar, as {@code ./platform up} runs it, with {@code strategy} for the model {@code bench}. */
-    private static JarProcess gateway(Path jar, Path log, BenchDatabase db, String key, String strategy, List<AdapterProcess> engines,
+    private static JarProcess gateway(Path jar, Path log, BenchDatabase db, String strategy, List<AdapterProcess> engines,
             int cacheBlocks) throws Exception {
         List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                "--platform.gateway.bootstrap.tenant=" + TENANT, "--platform.gateway.bootstrap.api-key=" + key,
                 "--platform.gateway.models[0].name=bench", "--platform.gateway.routing.strategy=" + strategy,
                 "--platform.gateway.routing.prefix.blocks=" + cacheBlocks,
                 "--platform.gateway.usage-spool-dir=" + log.resolveSibling("usage-spool")));

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * having run (the engine refused it or could not be reached, or the gateway failed first). Both are
  * idempotent and the first call wins, so a {@code finally} can always call {@link #release}.
  *
- * <p>A failure to reach the counter store while settling is logged and not passed on: the request's
+ * <p>While neither has been called, the reservations' leases are renewed ({@link LeaseRenewal}).
+ * A failure to reach the counter store while settling is logged and not passed on: the request's
  * answer is already decided, and its reservation ends at its lease at the latest.
  */
 public final class Admission {
@@ -23,15 +24,22 @@ public final class Admission {
     private final long outputCap;
     private final AdmissionStore store;
     private final DurableReservations durable;
+    private final LeaseRenewal leases;
     private final Map<String, String> headers;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    Admission(String requestId, long outputCap, AdmissionStore store, DurableReservations durable, Map<String, String> headers) {
+    Admission(String requestId, long outputCap, AdmissionStore store, DurableReservations durable, LeaseRenewal leases,
+              Map<String, String> headers) {
         this.requestId = requestId;
         this.outputCap = outputCap;
         this.store = store;
         this.durable = durable;
+        this.leases = leases;
         this.headers = Map.copyOf(headers);
+    }
+
+    String requestId() {
+        return requestId;
     }
 
     /** The output tokens reserved, which the engine must be sent as its {@code max_tokens}. */
@@ -61,6 +69,7 @@ public final class Admission {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
+        leases.ended(requestId);
         if (durable != null && !ran) {
             durable.end(requestId); // a request that ran ends it with its usage record (UsageRecorder)
         }

@@ -23,10 +23,10 @@ import org.springframework.validation.annotation.Validated;
  *                              budgets are in PostgreSQL and always enforced), and logs a warning
  * @param policyCacheTtl        how long a tenant's and key's limits are trusted before they are read again; a change
  *                              binds every replica within this time (at most 3 s, so within the platform's 5 s)
- * @param lease                 how long a reservation holds without being settled; past it (a crashed gateway) a
- *                              concurrency slot and a money / budget reservation are freed. It is also the horizon
- *                              of the worst-case price: the highest tier in force between admission and
- *                              admission + lease is reserved
+ * @param lease                 how long a reservation holds without being renewed: the gateway running a request
+ *                              renews its holds every third of it, so past it only a dead gateway's concurrency slots
+ *                              and money / budget reservations are freed. The worst-case price is the highest tier in
+ *                              force between admission and admission + the longer of lease and request deadline
  * @param promptOverheadTokens  added to the prompt's UTF-8 byte count to bound its tokens (chat template, BOS)
  * @param maxOutputTokens       the output cap reserved when a request sets no {@code max_tokens}, and the largest
  *                              one sent to an engine (a larger {@code max_tokens} is lowered to it); must not be
@@ -51,8 +51,9 @@ public record AdmissionProperties(
             throw new IllegalArgumentException("platform.gateway.admission.policy-cache-ttl must be between 0 and 3s"
                     + " so that a limit change binds within 5 s; was " + policyCacheTtl);
         }
-        if (lease.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalArgumentException("platform.gateway.admission.lease must be at least 1m; was " + lease);
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("platform.gateway.admission.lease must be at least 1s (it is renewed every third"
+                    + " of it); was " + lease);
         }
         modelMaxOutputTokens = Map.copyOf(modelMaxOutputTokens);
     }

@@ -20,9 +20,11 @@ import java.util.List;
  * step (a lock here, one Lua script in Redis): there is no read-then-write between replicas.
  *
  * <p><b>Leases.</b> A reservation is tied to its request id and holds a concurrency slot until it is
- * settled or its lease ends (a crashed gateway's slots are freed then). {@link #settle} is
- * idempotent by request id; settling after the lease ended changes nothing, and the window keeps
- * the worst case, which over-counts and never under-counts.
+ * settled or its lease ends. The gateway running the request {@link #renew renews} the lease while the
+ * request runs, so a request running longer than one lease keeps its slot, and a crashed gateway's
+ * slots are freed at most one lease after its last renewal. {@link #settle} is idempotent by request
+ * id; settling after the lease ended changes nothing, and the window keeps the worst case, which
+ * over-counts and never under-counts.
  *
  * <p>A store that cannot be reached throws {@link StoreUnavailableException}.
  */
@@ -73,6 +75,14 @@ public interface AdmissionStore {
      * Idempotent: a reservation unknown or already settled is left alone.
      */
     void settle(String requestId, long tokens, boolean countRequest);
+
+    /**
+     * Extends the leases of the reservations of {@code requestIds} that are still held to
+     * {@code nowMillis + leaseMillis} (never shortening one): their concurrency slots hold on. A
+     * reservation settled, unknown, or whose lease already ended is left alone, never revived: a slot
+     * that lapsed may have been given to another request since.
+     */
+    void renew(List<String> requestIds, long nowMillis, long leaseMillis);
 
     /** The counter store could not be reached in time. */
     final class StoreUnavailableException extends RuntimeException {

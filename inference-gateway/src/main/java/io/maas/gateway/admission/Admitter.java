@@ -2,9 +2,11 @@ package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
+import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.PriceBook;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,11 @@ import org.springframework.stereotype.Component;
  * </ul>
  * Limits bind every key, an administrator's included. Every admission decides the output cap the
  * engine is sent ({@link Admission#outputCap()}), so the engine can never produce more than was reserved.
+ *
+ * <p>An admitted request's holds are renewed while it runs ({@link LeaseRenewal}), up to its hard deadline
+ * ({@code platform.gateway.request-deadline} plus the receipt wait), which may exceed the lease. The worst
+ * case is priced over admission … admission + the longer of lease and deadline, the latest instant a
+ * request can complete at.
  */
 @Component
 public class Admitter {
@@ -41,16 +48,22 @@ public class Admitter {
     private final AdmissionStore store;
     private final DurableReservations durable;
     private final TenantPriceBooks books;
+    private final LeaseRenewal leases;
     private final AdmissionProperties properties;
+    private final Duration runsAtMost;
+    private final Duration priceHorizon;
     private final Map<String, AtomicInteger> entered = new ConcurrentHashMap<>();
 
     Admitter(LimitPolicies policies, AdmissionStore store, DurableReservations durable, TenantPriceBooks books,
-             AdmissionProperties properties) {
+             LeaseRenewal leases, AdmissionProperties properties, GatewayProperties gateway) {
         this.policies = policies;
         this.store = store;
         this.durable = durable;
         this.books = books;
+        this.leases = leases;
         this.properties = properties;
+        this.runsAtMost = gateway.requestDeadline().plus(gateway.receiptWait());
+        this.priceHorizon = runsAtMost.compareTo(properties.lease()) > 0 ? runsAtMost : properties.lease();
     }
 
     /**
@@ -67,11 +80,11 @@ public class Admitter {
                 || binding.stream().anyMatch(p -> p.monthlySpendLimit() != null);
         List<LimitPolicy> rated = binding.stream().filter(LimitPolicy::hasRateLimits).toList();
         if (rated.isEmpty() && !moneyMayBind && binding.stream().noneMatch(LimitPolicy::hasDurableLimits)) {
-            return new Admission(requestId, outputTokens, null, null, Map.of());
+            return new Admission(requestId, outputTokens, null, null, leases, Map.of());
         }
         long promptTokens = demand.promptBytes() + properties.promptOverheadTokens();
-        Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
-        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(properties.lease()));
+        Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId(), properties.policyCacheTtl()) : Optional.empty();
+        WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, now, now.plus(priceHorizon));
 
         Map<String, String> headers = Map.of();
         boolean counted = false;
@@ -98,15 +111,20 @@ public class Admitter {
             try {
                 durable.reserve(requestId, caller.tenantId(), caller.keyId(), model, binding, applicable.billing(), worst, now, properties.lease());
             } catch (RuntimeException e) {
-                new Admission(requestId, outputTokens, counters, null, Map.of()).release();
+                new Admission(requestId, outputTokens, counters, null, leases, Map.of()).release();
                 if (e instanceof ApiException refused) {
                     throw refused.withHeaders(headers);
                 }
                 throw e;
             }
-            return new Admission(requestId, outputTokens, counters, durable, headers);
+            return running(new Admission(requestId, outputTokens, counters, durable, leases, headers), counted, true);
         }
-        return new Admission(requestId, outputTokens, counters, null, headers);
+        return running(new Admission(requestId, outputTokens, counters, null, leases, headers), counted, false);
+    }
+
+    private Admission running(Admission admission, boolean counted, boolean reserved) {
+        leases.running(admission.requestId(), counted, reserved, runsAtMost);
+        return admission;
     }
 
     /**
@@ -114,12 +132,12 @@ public class Admitter {
      * reservation ended with its usage record); see {@link Admission#settle}.
      */
     public void settleLost(String requestId, long tokens) {
-        new Admission(requestId, 0, store, null, Map.of()).settle(tokens);
+        new Admission(requestId, 0, store, null, leases, Map.of()).settle(tokens);
     }
 
     /** Ends the reservations of a request whose gateway died and that no engine ran; see {@link Admission#release}. */
     public void releaseLost(String requestId) {
-        new Admission(requestId, 0, store, durable, Map.of()).release();
+        new Admission(requestId, 0, store, durable, leases, Map.of()).release();
     }
 
     /**

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -60,9 +61,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * requests of one key and model as it admitted in the last second (at most {@value #MAX_BLOCK}), checked
  * and written exactly as a request's own reservation, so every rule above counts it, on every replica.
  * Requests are then held in the block in memory while it has room (their worst cases add up to at most
- * the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most; so a request held
- * in it is covered for at least nine tenths of the lease, longer than the request deadline); a change of
- * the limits or of the billing makes a new block. The usage record's transaction takes what a request
+ * the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's row
+ * lives as long as a request held in it runs ({@link #renew}); a change of the limits or of the billing makes
+ * a new block. The usage record's transaction takes what a request
  * spent off its block's row, so the request is counted once, in the ledger or in the block. When the limits
  * leave less than a block (a small balance), the request is reserved alone, as before; a block idle for
  * {@value #IDLE_SECONDS} s, used up or past its time gives back at once what its requests in flight do not
@@ -71,8 +72,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
  * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
- * credit limit is 429 {@code insufficient_quota}. A reservation past its lease (a crashed gateway)
- * no longer counts and is deleted by a sweep every minute.
+ * credit limit is 429 {@code insufficient_quota}. The gateway running a request renews its reservation's
+ * lease while it runs ({@link LeaseRenewal}); a reservation past its lease (its gateway died) no longer
+ * counts and is deleted by a sweep every minute.
  */
 @Component
 public class DurableReservations {
@@ -333,6 +335,23 @@ public class DurableReservations {
     @Scheduled(fixedDelay = 60, timeUnit = TimeUnit.SECONDS)
     void sweepExpired() {
         jdbc.sql("DELETE FROM admission_reservation WHERE expires_at <= ?").param(Timestamp.from(Instant.now())).update();
+    }
+
+    /**
+     * Extends the reservations of {@code requestIds} that are still within their lease to {@code now + lease}
+     * (never shortening one): a request's own row, or the row of the block it is held in. One past its lease
+     * stopped counting and is not revived: what it held may have been reserved by another request since. Needs
+     * no tenant lock: a live reservation stays live, and a check under the lock counts it either way.
+     */
+    void renew(List<String> requestIds, Instant now, Duration lease) {
+        Set<String> rows = new LinkedHashSet<>();
+        for (String requestId : requestIds) {
+            Held hold = held.get(requestId);
+            rows.add(hold == null ? requestId : hold.block().id);
+        }
+        jdbc.sql("UPDATE admission_reservation SET expires_at = greatest(expires_at, ?) WHERE request_id = ANY (?) AND expires_at > ?")
+                .params(Timestamp.from(now.plus(lease)), rows.toArray(String[]::new), Timestamp.from(now))
+                .update();
     }
 
     /**

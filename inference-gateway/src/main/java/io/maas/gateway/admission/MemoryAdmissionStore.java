@@ -22,6 +22,10 @@ class MemoryAdmissionStore implements AdmissionStore {
     /** What a reservation holds: the window counters it added to, its concurrency scopes, its worst case. */
     private record Held(List<String> requestCounters, List<String> tokenCounters, List<String> concurrencyScopes,
                         long tokens, long expiresAt) {
+
+        Held renewedUntil(long expiry) {
+            return new Held(requestCounters, tokenCounters, concurrencyScopes, tokens, Math.max(expiresAt, expiry));
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -124,6 +128,29 @@ class MemoryAdmissionStore implements AdmissionStore {
             }
             for (String scope : reservation.concurrencyScopes()) {
                 release(scope, requestId);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void renew(List<String> requestIds, long nowMillis, long leaseMillis) {
+        lock.lock();
+        try {
+            for (String requestId : requestIds) {
+                Held reservation = held.get(requestId);
+                if (reservation == null || reservation.expiresAt() <= nowMillis) {
+                    continue;
+                }
+                Held renewed = reservation.renewedUntil(nowMillis + leaseMillis);
+                held.put(requestId, renewed);
+                for (String scope : renewed.concurrencyScopes()) {
+                    Map<String, Long> inFlight = active.get(scope);
+                    if (inFlight != null) {
+                        inFlight.replace(requestId, renewed.expiresAt());
+                    }
+                }
             }
         } finally {
             lock.unlock();

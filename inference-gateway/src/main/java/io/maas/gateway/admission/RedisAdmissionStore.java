@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@link AdmissionStore} in Redis, shared by every gateway replica: the rules of the interface, each
- * step one Lua script ({@code acquire.lua}, {@code settle.lua} next to this class), which Redis runs
+ * step one Lua script ({@code acquire.lua}, {@code settle.lua}, {@code renew.lua} next to this class), which Redis runs
  * atomically, so checking every limit of every scope and reserving in all of them is one indivisible
  * step across replicas (no read-then-write). Keys, under {@code maas:adm:}: per scope and minute a
  * requests and a tokens counter (expiring after two minutes), per scope a sorted set of in-flight
@@ -55,6 +55,7 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
     private static final long WINDOW_TTL_MILLIS = 2 * MemoryAdmissionStore.WINDOW_MILLIS;
     /** A restarted Redis is found again within this time. */
     private static final Duration RECONNECT_AT_LEAST_EVERY = Duration.ofSeconds(1);
+    private static final int RENEW_BATCH = 500;
 
     private record Script(String source, String sha) {
     }
@@ -64,6 +65,7 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
     private final String where;
     private final Script acquire;
     private final Script settle;
+    private final Script renew;
     private volatile StatefulRedisConnection<String, String> connection;
 
     RedisAdmissionStore(AdmissionProperties properties) {
@@ -81,6 +83,7 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
                 .build());
         this.acquire = script("acquire.lua");
         this.settle = script("settle.lua");
+        this.renew = script("renew.lua");
     }
 
     @Override
@@ -100,7 +103,7 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
             args.add(limit(limits.maxConcurrent()));
         }
         keys[3 * n] = held(ask.requestId());
-        List<Object> answer = run(acquire, keys, args.toArray(String[]::new));
+        List<Object> answer = run(acquire, ScriptOutputType.MULTI, keys, args.toArray(String[]::new));
         long[] requests = longs(answer.get(4));
         long[] tokens = longs(answer.get(5));
         if ((Long) answer.get(0) == 1L) {
@@ -135,7 +138,20 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
 
     @Override
     public void settle(String requestId, long tokens, boolean countRequest) {
-        run(settle, new String[] {held(requestId)}, new String[] {Long.toString(tokens), countRequest ? "1" : "0", requestId});
+        run(settle, ScriptOutputType.MULTI, new String[] {held(requestId)},
+                new String[] {Long.toString(tokens), countRequest ? "1" : "0", requestId});
+    }
+
+    /** One script call per {@value #RENEW_BATCH} requests. */
+    @Override
+    public void renew(List<String> requestIds, long nowMillis, long leaseMillis) {
+        for (int from = 0; from < requestIds.size(); from += RENEW_BATCH) {
+            List<String> batch = requestIds.subList(from, Math.min(requestIds.size(), from + RENEW_BATCH));
+            List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), Long.toString(leaseMillis)));
+            args.addAll(batch);
+            run(renew, ScriptOutputType.INTEGER, batch.stream().map(RedisAdmissionStore::held).toArray(String[]::new),
+                    args.toArray(String[]::new));
+        }
     }
 
     @Override
@@ -144,13 +160,13 @@ class RedisAdmissionStore implements AdmissionStore, AutoCloseable {
         resources.shutdown();
     }
 
-    private <T> T run(Script script, String[] keys, String[] args) {
+    private <T> T run(Script script, ScriptOutputType output, String[] keys, String[] args) {
         try {
             RedisCommands<String, String> commands = connection().sync();
             try {
-                return commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
+                return commands.evalsha(script.sha(), output, keys, args);
             } catch (RedisNoScriptException e) {
-                return commands.eval(script.source(), ScriptOutputType.MULTI, keys, args);
+                return commands.eval(script.source(), output, keys, args);
             }
         } catch (RedisException e) {
             throw new StoreUnavailableException("Redis at " + where + " did not answer: " + e.getMessage(), e);

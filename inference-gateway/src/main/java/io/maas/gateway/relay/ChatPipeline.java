@@ -6,7 +6,6 @@ import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.admission.Admission;
-import io.maas.gateway.admission.AdmissionProperties;
 import io.maas.gateway.admission.Admitter;
 import io.maas.gateway.auth.CallerKey;
 import io.maas.gateway.metering.Outcome;
@@ -70,7 +69,7 @@ public class ChatPipeline {
 
     ChatPipeline(ModelRoutes routes, EngineClient engines, StreamRelay relay, UsageRecorder recorder, Admitter admitter,
                  RequestJournal journal, EngineWatch watch, BodyBudget bodies, JsonMapper json, Clock clock,
-                 GatewayProperties properties, AdmissionProperties admission, GatewayMetrics metrics) {
+                 GatewayProperties properties, GatewayMetrics metrics) {
         this.routes = routes;
         this.engines = engines;
         this.relay = relay;
@@ -83,10 +82,6 @@ public class ChatPipeline {
         this.journal = journal;
         this.receiptWait = properties.receiptWait();
         this.deadline = properties.requestDeadline();
-        if (deadline.compareTo(admission.lease()) >= 0) {
-            throw new IllegalArgumentException("platform.gateway.request-deadline (" + deadline + ") must be below"
-                    + " platform.gateway.admission.lease (" + admission.lease() + "): no request may outlive its reservations");
-        }
         this.metrics = metrics;
     }
 

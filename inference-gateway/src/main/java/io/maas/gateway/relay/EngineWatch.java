@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Bounds how long an engine's answer may take, so that no request outlives its reservations: every
- * answer ends at the request's deadline ({@code platform.gateway.request-deadline}, below the admission
- * lease), and a streamed one also when the engine sends nothing for {@code platform.gateway.engine-idle-timeout}
+ * Bounds how long an engine's answer may take, so that no request holds its reservations for ever: every
+ * answer ends at the request's deadline ({@code platform.gateway.request-deadline}, the bound up to which
+ * admission renews its holds), and a streamed one also when the engine sends nothing for {@code platform.gateway.engine-idle-timeout}
  * (keep-alive comments are progress for the idle timeout, never for the deadline). Cutting off closes
  * the engine's body from a timer: the blocked read ends with an {@link IOException}, which the relay
  * treats as the engine breaking off (the request is billed from the engine's receipt), and the engine
