@@ -89,6 +89,9 @@ public final class StreamsBench {
                              "--spring.datasource.password=" + db.password(),
                              "--platform.gateway.models[0].name=" + MODEL, "--platform.gateway.models[0].endpoints[0]=" + engine.base(),
                              "--platform.gateway.routing.strategy=round-robin",
+                             // the engine has a slot for every stream: the gateway's own cap per endpoint (64) would queue them
+                             "--platform.gateway.routing.queue.max-in-flight-per-endpoint=" + (2 * streams),
+                             "--platform.gateway.routing.queue.capacity=" + (2 * streams),
                              "--platform.gateway.usage-spool-dir=" + dir.resolve("usage-spool")))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -115,7 +118,8 @@ public final class StreamsBench {
             results.note("Usage after the run: " + BenchTenant.ledgerCheck(db, tenant) + ".");
         }
         results.note("Engine: the engine adapter's simulated runtime (its runnable jar), time to first token 50 ms, " + itl
-                + " ms between tokens, " + tokens + " tokens per answer, slots for every stream. Each round starts all streams "
+                + " ms between tokens, " + tokens + " tokens per answer, slots for every stream (and the gateway's per-endpoint "
+                + "cap raised to match). Each round starts all streams "
                 + "at once, one HTTP/1.1 connection and virtual thread per stream in the client JVM; ITL = time between two "
                 + "consecutive events as the client receives them; TTFT from sending the request.");
         results.note("The client, nginx (2 workers), the adapter's JVM, the gateway's JVM and PostgreSQL all share this machine's "
