@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run ledger [-Drecords=N -Dingest=N -Dthreads=N]: usage-ledger ingest rate and one tenant's
+# bench/run ledger [-Drecords=N -Dingest=N -Dthreads=N -Drequests=N]: usage-ledger ingest rate (P5; -Drecords=0 for it alone) and one tenant's
 # month statement over >= 10 M ledger entries, each against a reference, on a throwaway database
 # of the local PostgreSQL (MAAS_BENCH_PG_URL / _USER / _PASSWORD, default 127.0.0.1 as maas/maas).
 set -euo pipefail

@@ -62,6 +62,11 @@ public final class JarProcess implements AutoCloseable {
         return base;
     }
 
+    /** The JVM's process, for its CPU time. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     @Override
     public void close() {
         process.destroy();

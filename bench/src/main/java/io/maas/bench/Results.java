@@ -20,6 +20,7 @@ public final class Results {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String[]> sections = new ArrayList<>();
 
     public Results(String name, String title, String... header) {
         this.name = name;
@@ -33,6 +34,11 @@ public final class Results {
 
     public void note(String note) {
         notes.add(note);
+    }
+
+    /** A titled block of preformatted text after the notes (a profile's top frames). */
+    public void section(String title, String text) {
+        sections.add(new String[] {title, text});
     }
 
     /** Prints the table and writes it under {@code dir}; returns the file written. */
@@ -72,6 +78,7 @@ public final class Results {
             out.append('\n');
             notes.forEach(n -> out.append("- ").append(n).append('\n'));
         }
+        sections.forEach(s -> out.append("\n## ").append(s[0]).append("\n\n```\n").append(s[1].strip()).append("\n```\n"));
         return out.toString();
     }
 

@@ -37,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>the reference: a key with no limits set (policy lookup from its cache only);</li>
  *   <li>requests-, tokens-per-minute and concurrency limits on tenant and key, in-process store;</li>
  *   <li>the same limits in Redis (a redis-server of its own on a free loopback port);</li>
- *   <li>the same limits plus a monthly spend limit, reserved in PostgreSQL (in-process store).</li>
+ *   <li>the same limits plus a monthly spend limit, reserved in PostgreSQL (in-process store);</li>
+ *   <li>the same plus a prepaid balance, one tenant, and spread over {@value #TENANTS} prepaid tenants (issue 12's
+ *       admission goals), each row with the PostgreSQL transactions it committed per request.</li>
  * </ol>
  * All in one run, on a throwaway database of the local PostgreSQL. Limits are high enough that
  * nothing is refused. Options: {@code requests} per configuration (default 16,000), {@code concurrency}.
@@ -46,6 +48,8 @@ public final class AdmissionBench {
 
     private static final String BODY = "{\"model\":\"bench\",\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},"
             + "{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}],\"max_tokens\":64,\"stream\":true}";
+
+    private static final int TENANTS = 2_000;
 
     private AdmissionBench() {
     }
@@ -69,8 +73,16 @@ public final class AdmissionBench {
         CallerKey rated = caller(url, user, password, true, false);
         CallerKey ratedRedis = caller(url, user, password, true, false);
         CallerKey spend = caller(url, user, password, true, true);
+        CallerKey prepaid = caller(url, user, password, true, true, true);
+        List<CallerKey> many = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection(url, user, password)) {
+            for (int i = 0; i < TENANTS; i++) {
+                many.add(caller(db, true, true, true));
+            }
+        }
         var results = new Results("admission", "Admission overhead per request (admit + settle), " + concurrency + " concurrent",
-                "configuration", "store", "requests", "p50", "p99", "p50 over reference", "p99 over reference");
+                "configuration", "store", "requests", "p50", "p99", "p50 over reference", "p99 over reference",
+                "PostgreSQL transactions per request");
         try (var memory = gateway(url, user, password, "memory", redisUri);
              var shared = gateway(url, user, password, "redis", redisUri)) {
             Admitter memoryAdmitter = memory.getBean(Admitter.class);
@@ -78,17 +90,34 @@ public final class AdmissionBench {
             JsonMapper json = memory.getBean(JsonMapper.class);
             DurableReservations jdbc = memory.getBean(DurableReservations.class);
             for (var warmUp : List.of(none, rated, spend)) {
-                measure(memoryAdmitter, json, warmUp, requests / 4, concurrency, warmUp == spend ? jdbc : null);
+                measure(memoryAdmitter, json, List.of(warmUp), requests / 4, concurrency, warmUp == spend ? jdbc : null);
             }
-            measure(redisAdmitter, json, ratedRedis, requests / 4, concurrency, null);
-            long[] reference = measure(memoryAdmitter, json, none, requests, concurrency, null);
-            long[] inProcess = measure(memoryAdmitter, json, rated, requests, concurrency, null);
-            long[] inRedis = measure(redisAdmitter, json, ratedRedis, requests, concurrency, null);
-            long[] withSpend = measure(memoryAdmitter, json, spend, requests, concurrency, jdbc);
-            row(results, "no limits set (reference)", "-", reference, reference);
-            row(results, "RPM + TPM + concurrency, tenant and key", "memory", inProcess, reference);
-            row(results, "RPM + TPM + concurrency, tenant and key", "redis", inRedis, reference);
-            row(results, "the same + monthly spend limit (PostgreSQL reservation)", "memory", withSpend, reference);
+            measure(redisAdmitter, json, List.of(ratedRedis), requests / 4, concurrency, null);
+            measure(memoryAdmitter, json, List.of(prepaid), requests / 4, concurrency, jdbc);
+            measure(memoryAdmitter, json, many, requests / 4, concurrency, jdbc);
+            var database = new Transactions(url, user, password);
+            long[] reference = measure(memoryAdmitter, json, List.of(none), requests, concurrency, null);
+            double referenceTx = database.perRequest(requests);
+            long[] inProcess = measure(memoryAdmitter, json, List.of(rated), requests, concurrency, null);
+            double inProcessTx = database.perRequest(requests);
+            long[] inRedis = measure(redisAdmitter, json, List.of(ratedRedis), requests, concurrency, null);
+            double inRedisTx = database.perRequest(requests);
+            long[] withSpend = measure(memoryAdmitter, json, List.of(spend), requests, concurrency, jdbc);
+            double withSpendTx = database.perRequest(requests);
+            long[] withBalance = measure(memoryAdmitter, json, List.of(prepaid), requests, concurrency, jdbc);
+            double withBalanceTx = database.perRequest(requests);
+            long[] manyTenants = measure(memoryAdmitter, json, many, requests, concurrency, jdbc);
+            double manyTenantsTx = database.perRequest(requests);
+            row(results, "no limits set (reference)", "-", reference, reference, referenceTx);
+            row(results, "RPM + TPM + concurrency, tenant and key", "memory", inProcess, reference, inProcessTx);
+            row(results, "RPM + TPM + concurrency, tenant and key", "redis", inRedis, reference, inRedisTx);
+            row(results, "the same + monthly spend limit (PostgreSQL reservation)", "memory", withSpend, reference, withSpendTx);
+            row(results, "the same + prepaid balance, one tenant", "memory", withBalance, reference, withBalanceTx);
+            row(results, "the same, " + TENANTS + " prepaid tenants at once", "memory", manyTenants, reference, manyTenantsTx);
+            results.note("Goal (issue 12): one tenant, " + concurrency + " concurrent, spend limit and prepaid balance: p99 ≤ 1 ms; "
+                    + TENANTS + " tenants without a per-request database round trip. This run: p99 " + micros(percentile(withBalance, 99))
+                    + " and %.2f PostgreSQL transactions per request (one tenant), %.2f (%d tenants)."
+                    .formatted(withBalanceTx, manyTenantsTx, TENANTS));
         }
         results.note("Time of Admitter.admit (policy lookup from its cache ≤ 2 s old, prompt upper bound, store script or lock, "
                 + "headers) plus Admission.settle, per request, measured in the gateway's JVM with virtual threads; no HTTP, no engine.");
@@ -99,17 +128,54 @@ public final class AdmissionBench {
         results.save(Path.of("bench/results"));
     }
 
-    private static void row(Results results, String configuration, String store, long[] nanos, long[] reference) {
+    private static void row(Results results, String configuration, String store, long[] nanos, long[] reference,
+                            double transactions) {
         results.row(configuration, store, nanos.length, micros(percentile(nanos, 50)), micros(percentile(nanos, 99)),
-                micros(percentile(nanos, 50) - percentile(reference, 50)), micros(percentile(nanos, 99) - percentile(reference, 99)));
+                micros(percentile(nanos, 50) - percentile(reference, 50)), micros(percentile(nanos, 99) - percentile(reference, 99)),
+                "%.2f".formatted(transactions));
+    }
+
+    /** The bench database's committed transactions ({@code pg_stat_database}), per request since the last call. */
+    private static final class Transactions {
+
+        private final String url;
+        private final String user;
+        private final String password;
+        private long last;
+
+        Transactions(String url, String user, String password) throws SQLException, InterruptedException {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+            this.last = committed();
+        }
+
+        double perRequest(int requests) throws SQLException, InterruptedException {
+            long now = committed();
+            double per = (now - last - 1) / (double) requests; // less this query's own
+            last = now;
+            return Math.max(0, per);
+        }
+
+        private long committed() throws SQLException, InterruptedException {
+            Thread.sleep(600); // the statistics collector reports every 500 ms
+            try (Connection db = DriverManager.getConnection(url, user, password);
+                 var st = db.createStatement()) {
+                st.execute("SELECT pg_stat_clear_snapshot()");
+                try (var rs = st.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
     }
 
     /**
      * Nanoseconds of admit + settle of {@code requests} requests, {@code concurrency} at a time, sorted. With
-     * {@code reservations}, the money reservation is also ended as the gateway's usage record transaction
-     * ends it (DurableReservations.end, one DELETE by request id), and that statement is timed too.
+     * {@code reservations}, the money reservation is also ended (DurableReservations.end: in memory for a request
+     * held in a block, one DELETE for one reserved alone), and that is timed too.
      */
-    private static long[] measure(Admitter admitter, JsonMapper json, CallerKey caller, int requests, int concurrency,
+    private static long[] measure(Admitter admitter, JsonMapper json, List<CallerKey> callers, int requests, int concurrency,
                                   DurableReservations reservations) throws Exception {
         long[] nanos = new long[requests];
         long promptBytes = json.writeValueAsBytes(json.readTree(BODY).get("messages")).length;
@@ -121,6 +187,7 @@ public final class AdmissionBench {
                     for (int i = first; i < requests; i += concurrency) {
                         String id = UUID.randomUUID().toString().replace("-", "");
                         long start = System.nanoTime();
+                        CallerKey caller = callers.get(i % callers.size());
                         Admission admission = admitter.admit(caller, new Demand(id, "bench", OptionalLong.of(64), promptBytes), Instant.now());
                         admission.settle(120);
                         if (reservations != null) {
@@ -149,30 +216,47 @@ public final class AdmissionBench {
                 .run();
     }
 
-    /** A new tenant and key; with {@code rated} high rate limits on both, with {@code spend} a tenant spend limit and a price book. */
     private static CallerKey caller(String url, String user, String password, boolean rated, boolean spend) throws SQLException {
+        return caller(url, user, password, rated, spend, false);
+    }
+
+    /**
+     * A new tenant and key; with {@code rated} high rate limits on both, with {@code spend} a tenant spend limit and a price
+     * book, with {@code prepaid} a prepaid tenant with a large balance.
+     */
+    private static CallerKey caller(String url, String user, String password, boolean rated, boolean spend, boolean prepaid)
+            throws SQLException {
+        try (Connection db = DriverManager.getConnection(url, user, password)) {
+            return caller(db, rated, spend, prepaid);
+        }
+    }
+
+    private static CallerKey caller(Connection db, boolean rated, boolean spend, boolean prepaid) throws SQLException {
         UUID tenant = UUID.randomUUID();
         UUID key = UUID.randomUUID();
-        try (Connection db = DriverManager.getConnection(url, user, password)) {
-            update(db, "INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "bench-" + tenant);
-            update(db, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', 'sk-bench', ?)",
-                    key, tenant, UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            if (rated) {
-                for (UUID scopeKey : Arrays.asList(null, key)) {
-                    update(db, "INSERT INTO limit_policy (tenant_id, api_key_id, requests_per_minute, tokens_per_minute, max_concurrent_requests)"
-                            + " VALUES (?, ?, 1000000000, 1000000000000, 1000000)", tenant, scopeKey);
-                }
+        update(db, "INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "bench-" + tenant);
+        update(db, "INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'bench', 'sk-bench', ?)",
+                key, tenant, UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (rated) {
+            for (UUID scopeKey : Arrays.asList(null, key)) {
+                update(db, "INSERT INTO limit_policy (tenant_id, api_key_id, requests_per_minute, tokens_per_minute, max_concurrent_requests)"
+                        + " VALUES (?, ?, 1000000000, 1000000000000, 1000000)", tenant, scopeKey);
             }
-            if (spend) {
-                update(db, "UPDATE limit_policy SET monthly_spend_limit = 1000000000, monthly_spend_currency = 'CNY' WHERE tenant_id = ? AND api_key_id IS NULL", tenant);
-                UUID book = UUID.randomUUID();
-                update(db, "INSERT INTO price_book (id, name) VALUES (?, ?)", book, "bench-" + book);
-                update(db, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', '2020-01-01T00:00:00Z', ?::jsonb)",
-                        book, "{\"version\":\"v1\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"models\":{\"bench\":{\"cacheHit\":\"0.5\",\"cacheMiss\":\"2\","
-                                + "\"output\":\"8\",\"currency\":\"CNY\"}},\"schedule\":{\"timezone\":\"UTC\",\"defaultTier\":\"standard\","
-                                + "\"tiers\":[{\"name\":\"standard\",\"pricing\":{\"multiplier\":\"1\"}}]}}");
-                update(db, "UPDATE tenant SET price_book_id = ? WHERE id = ?", book, tenant);
-            }
+        }
+        if (spend) {
+            update(db, "UPDATE limit_policy SET monthly_spend_limit = 1000000000, monthly_spend_currency = 'CNY' WHERE tenant_id = ? AND api_key_id IS NULL", tenant);
+            UUID book = UUID.randomUUID();
+            update(db, "INSERT INTO price_book (id, name) VALUES (?, ?)", book, "bench-" + book);
+            update(db, "INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', '2020-01-01T00:00:00Z', ?::jsonb)",
+                    book, "{\"version\":\"v1\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"models\":{\"bench\":{\"cacheHit\":\"0.5\",\"cacheMiss\":\"2\","
+                            + "\"output\":\"8\",\"currency\":\"CNY\"}},\"schedule\":{\"timezone\":\"UTC\",\"defaultTier\":\"standard\","
+                            + "\"tiers\":[{\"name\":\"standard\",\"pricing\":{\"multiplier\":\"1\"}}]}}");
+            update(db, "UPDATE tenant SET price_book_id = ? WHERE id = ?", book, tenant);
+        }
+        if (prepaid) {
+            update(db, "UPDATE tenant SET billing_mode = 'PREPAID' WHERE id = ?", tenant);
+            update(db, "INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) "
+                    + "VALUES (?, ?, 'TOP_UP', 'CNY', 1000000000, 'bench')", UUID.randomUUID(), tenant);
         }
         return new CallerKey(key, tenant, "sk-bench", null);
     }

@@ -16,6 +16,8 @@ import io.maas.pricing.PriceBookTemplates;
 import io.maas.pricing.PriceBookVersion;
 import io.maas.pricing.PricingJson;
 import io.maas.tenant.TenantServiceApplication;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,31 +44,41 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Usage-ledger benchmark on a throwaway database of the local PostgreSQL:
  * <ol>
- *   <li>ingest: usage records settled per second through the gateway's {@link UsageRecorder}
- *       (record + pricing + ledger entry + daily roll-up, one transaction each), against the
- *       reference of inserting the bare usage records alone, same connections and threads;</li>
+ *   <li>ingest (issue 12's P5): usage records settled per second through the gateway's {@link UsageRecorder}
+ *       (record + pricing + ledger entry + daily roll-up, group-committed) by {@code requests} requests at
+ *       once, for 20 tenants and for one, against the reference of a bare single-row INSERT loop of the usage
+ *       records alone on {@code threads} connections, before and after;</li>
  *   <li>statement: one tenant's month statement over ≥ 10 M generated ledger entries, through
  *       tenant-service's REST API (JSON), against the reference of a naive GROUP BY over the raw
  *       ledger entries of that tenant and month.</li>
  * </ol>
- * Options (system properties): {@code records} (ledger entries generated, default 10,000,000),
- * {@code ingest} (records settled, default 20,000), {@code threads} (default 16).
+ * Options (system properties): {@code records} (ledger entries generated, default 10,000,000; 0 skips the
+ * statement), {@code ingest} (records settled, default 20,000), {@code threads} (default 16), {@code requests}
+ * (requests settling at once, default 512).
  */
 public final class LedgerBench {
 
     private static final String ADMIN_PASSWORD = "bench-admin-password";
     private static final String MONTH = "2026-10";
 
+    private static final String INGEST = "Ingest: requests settling through the gateway's UsageRecorder, each waiting until its own "
+            + "record is durable (usage record + pricing with deepseek-2026 + ledger entry + daily roll-up, group-committed: "
+            + "the writer commits what is waiting in one transaction); virtual threads, one per request in flight. Reference: "
+            + "bare single-row INSERTs of usage_record alone in autocommit, one loop per connection. One run after a warm-up "
+            + "of a quarter of the records; 2 cores shared by the JVM, PostgreSQL and other builds: compare ratios.";
+
     public static void main(String[] args) throws Exception {
         long records = Long.getLong("records", 10_000_000);
         int ingest = Integer.getInteger("ingest", 20_000);
         int threads = Integer.getInteger("threads", 16);
+        int requests = Integer.getInteger("requests", 512);
         try (BenchDatabase db = new BenchDatabase("ledger")) {
-            run(db.url(), db.user(), db.password(), records, ingest, threads);
+            run(db.url(), db.user(), db.password(), records, ingest, threads, requests);
         }
     }
 
-    private static void run(String url, String user, String password, long records, int ingest, int threads) throws Exception {
+    private static void run(String url, String user, String password, long records, int ingest, int threads, int requests)
+            throws Exception {
         var results = new Results("ledger", "Usage ledger: ingest and month statement",
                 "measurement", "what", "result", "reference", "reference result");
         try (var pool = new HikariDataSource()) {
@@ -80,11 +92,32 @@ public final class LedgerBench {
             var recorder = new UsageRecorder(jdbc, transactions, new TenantPriceBooks(jdbc),
                     new UsageSpool(Path.of("bench", "target", "usage-spool")), new DurableReservations(jdbc, transactions));
 
-            ingest(recorder, tenantsAndKeys, ingest / 4, threads); // warm-up
-            double settled = ingest(recorder, tenantsAndKeys, ingest, threads);
+            Metrics.addRegistry(new SimpleMeterRegistry());
+            ingest(recorder, tenantsAndKeys, ingest / 4, requests); // warm-up
             double bare = bareInserts(jdbc, tenantsAndKeys, ingest, threads);
-            results.row("ingest", ingest + " requests, " + threads + " threads, 20 tenants",
-                    "%,.0f records/s".formatted(settled), "bare usage_record INSERT", "%,.0f records/s".formatted(bare));
+            Batches start = Batches.now();
+            double settled = ingest(recorder, tenantsAndKeys, ingest, requests);
+            Batches afterMany = Batches.now();
+            double oneTenant = ingest(recorder, tenantsAndKeys.subList(0, 1), ingest, requests);
+            String batches = afterMany.since(start);
+            String batchesOfOne = Batches.now().since(afterMany);
+            double bareAgain = bareInserts(jdbc, tenantsAndKeys, ingest, threads);
+            results.row("ingest (P5)", "%,d requests settling at once, 20 tenants".formatted(requests),
+                    "%,.0f records/s".formatted(settled), "bare single-row usage_record INSERT loop, " + threads + " connections",
+                    "%,.0f records/s".formatted(bare));
+            results.row("ingest (P5)", "%,d requests settling at once, 1 tenant".formatted(requests),
+                    "%,.0f records/s".formatted(oneTenant), "the same, again after", "%,.0f records/s".formatted(bareAgain));
+            results.note("Goal (issue 12, P5): ≥ 20,000 records/s through the settlement path. This run: %,.0f (20 tenants) and %,.0f "
+                    .formatted(settled, oneTenant) + "(1 tenant) records/s, %.2f× and %.2f× the bare INSERT loop's mean."
+                    .formatted(settled / ((bare + bareAgain) / 2), oneTenant / ((bare + bareAgain) / 2)));
+            results.note(INGEST);
+            results.note("Group commits: " + batches + " (20 tenants); " + batchesOfOne + " (1 tenant).");
+            recorder.close();
+            if (records == 0) {
+                results.note("Month statement not measured (-Drecords=0).");
+                results.save(Path.of("bench/results"));
+                return;
+            }
 
             UUID big = tenantsAndKeys.getFirst()[0];
             System.out.printf("generating %,d ledger entries for tenant %s in %s …%n", records, big, MONTH);
@@ -105,7 +138,6 @@ public final class LedgerBench {
                     "%.0f ms".formatted(statement), "naive GROUP BY over the raw ledger", "%.0f ms".formatted(naive));
         }
         results.note("Throwaway database on the local PostgreSQL, created, migrated (Flyway) and dropped by the run.");
-        results.note("Ingest: the gateway's UsageRecorder (usage record + pricing with deepseek-2026 + ledger entry + daily roll-up upsert, one transaction per request). Median of one run after a warm-up of a quarter of the requests.");
         results.note("Statement: GET /api/v1/tenants/{id}/statements/" + MONTH + " on tenant-service started in the same JVM; median of 5 after one warm-up. It reads the daily roll-up only; the reference scans the tenant's raw ledger entries of the month.");
         results.note("Ledger entries generated with generate_series (priced with deepseek-2026's peak/off-peak prices), roll-up built from them as the writer keeps it.");
         results.save(Path.of("bench/results"));
@@ -156,6 +188,23 @@ public final class LedgerBench {
                             200 + i % 700, now, now)
                     .update();
         });
+    }
+
+    /** The recorder's batches so far: how many, records in them, time in their transactions. */
+    private record Batches(long count, double records, double commitMillis) {
+
+        static Batches now() {
+            var sizes = Metrics.globalRegistry.find(UsageRecorder.BATCH_METRIC).summary();
+            var commits = Metrics.globalRegistry.find("maas.usage.batch.commit").timer();
+            return sizes == null || commits == null ? new Batches(0, 0, 0)
+                    : new Batches(sizes.count(), sizes.totalAmount(), commits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+
+        String since(Batches before) {
+            long n = count - before.count;
+            return n == 0 ? "not measured" : "%d batches, %.0f records per batch, %.1f ms per batch transaction (mean)"
+                    .formatted(n, (records - before.records) / n, (commitMillis - before.commitMillis) / n);
+        }
     }
 
     private interface Task {

@@ -83,7 +83,7 @@ public class Admitter {
             return new Admission(requestId, outputTokens, null, null, leases, Map.of());
         }
         long promptTokens = demand.promptBytes() + properties.promptOverheadTokens();
-        Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId()) : Optional.empty();
+        Optional<PriceBook> book = moneyMayBind ? books.of(caller.tenantId(), properties.policyCacheTtl()) : Optional.empty();
         WorstCase worst = WorstCase.of(promptTokens, outputTokens, book, model, demand.priceClass(), now, now.plus(priceHorizon));
 
         Map<String, String> headers = Map.of();

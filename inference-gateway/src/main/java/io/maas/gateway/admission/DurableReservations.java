@@ -2,6 +2,7 @@ package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
+import jakarta.annotation.PreDestroy;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -10,16 +11,28 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Money and token budgets, held in PostgreSQL next to the ledger they are checked against: daily and
@@ -28,7 +41,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * <p><b>Why PostgreSQL and not Redis.</b> The ledger is the source of truth for what was spent;
  * checking against it and reserving in the same database, in one transaction, leaves nothing to
  * rebuild when Redis loses its data and nothing to reconcile between two stores. The cost is one
- * short transaction per admitted request of a tenant that has such a limit, serialized per tenant.
+ * short transaction per tenant and replica at a time, shared by the tenant's requests waiting for it
+ * ({@link #reserve}).
  *
  * <p><b>The rule.</b> Under a transaction-scoped advisory lock of the tenant (so replicas take turns
  * per tenant, never per platform), for every limit: what is settled in the window (ledger and daily
@@ -41,6 +55,20 @@ import org.springframework.transaction.support.TransactionOperations;
  * request is counted once, in the ledger or in its reservation, never in neither: the sum never
  * undercounts, hence never lets a limit be overrun as long as each request costs at most its worst case.
  * Windows are the tenant's days and months (its billing zone, SQL {@code tenant_billing_day}), as the roll-up counts them.
+ *
+ * <p><b>Blocks: admission without a round trip.</b> A replica reserves for several requests at once: a
+ * <i>block</i> is one reservation row ({@code request_id} {@code block:…}) for the worst case of as many
+ * requests of one key and model as it admitted in the last second (at most {@value #MAX_BLOCK}), checked
+ * and written exactly as a request's own reservation, so every rule above counts it, on every replica.
+ * Requests are then held in the block in memory while it has room (their worst cases add up to at most
+ * the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's row
+ * lives as long as a request held in it runs ({@link #renew}); a change of the limits or of the billing makes
+ * a new block. The usage record's transaction takes what a request
+ * spent off its block's row, so the request is counted once, in the ledger or in the block. When the limits
+ * leave less than a block (a small balance), the request is reserved alone, as before; a block idle for
+ * {@value #IDLE_SECONDS} s, used up or past its time gives back at once what its requests in flight do not
+ * hold, and its row goes once they end (and on shutdown), so no replica sits on a small balance. A crashed
+ * replica's blocks end with their lease, as its requests' reservations do.
  *
  * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
  * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
@@ -61,7 +89,71 @@ public class DurableReservations {
 
     private final JdbcClient jdbc;
     private final TransactionOperations transactions;
-    private final Map<UUID, ReentrantLock> turns = new ConcurrentHashMap<>();
+    private static final int MAX_BATCH = 256;
+    private static final int MAX_BLOCK = 64;
+    private static final long USABLE_SECONDS = 10;
+    private static final long IDLE_SECONDS = 2;
+    private static final String BLOCK_PREFIX = "block:";
+    private static final Logger log = LoggerFactory.getLogger(DurableReservations.class);
+
+    /** What a block is for: requests of one key and model, priced in one currency, under the same limits. */
+    private record BlockKey(UUID tenantId, UUID keyId, String model, String currency, List<LimitPolicy> policies,
+                            LimitPolicies.Billing billing) {
+    }
+
+    /**
+     * A reservation of this replica for several requests' worst cases, one row of {@code admission_reservation}
+     * ({@code request_id} = {@code block:…}): {@code amount}/{@code tokens} as in its row (not yet in the ledger),
+     * {@code held*} by the requests in flight in it. Guarded by its monitor.
+     */
+    private static final class Block {
+        final String id;
+        final Instant usableUntil;
+        BigDecimal amount;
+        long tokens;
+        BigDecimal heldAmount = BigDecimal.ZERO;
+        long heldTokens;
+        long lastHeld;
+        boolean retired;
+
+        Block(String id, WorstCase size, Instant usableUntil, long takenNanos) {
+            this.id = id;
+            this.amount = size.amount();
+            this.tokens = size.tokens();
+            this.usableUntil = usableUntil;
+            this.lastHeld = takenNanos;
+        }
+    }
+
+    /** A request held in a block, with what it holds there. */
+    private record Held(Block block, WorstCase worst) {
+    }
+
+    /** Requests of a block key in the current and the last second: how many requests' worst cases a new block holds. */
+    private static final class Rate {
+        private long second;
+        private int current;
+        private int last;
+
+        synchronized int count(long nowNanos) {
+            long now = TimeUnit.NANOSECONDS.toSeconds(nowNanos);
+            if (now != second) {
+                last = now == second + 1 ? current : 0;
+                current = 0;
+                second = now;
+            }
+            current++;
+            return Math.min(MAX_BLOCK, Math.max(last, current));
+        }
+    }
+
+    private final Map<BlockKey, Block> blocks = new ConcurrentHashMap<>();
+    private final Map<BlockKey, ReentrantLock> takers = new ConcurrentHashMap<>();
+    private final Map<BlockKey, Rate> rates = new ConcurrentHashMap<>();
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Set<Block> retired = ConcurrentHashMap.newKeySet();
+
+    private final Map<UUID, Turn> turns = new ConcurrentHashMap<>();
 
     public DurableReservations(JdbcClient jdbc, TransactionOperations transactions) {
         this.jdbc = jdbc;
@@ -74,51 +166,166 @@ public class DurableReservations {
                 || priced && (billing.prepaid() || billing.creditLimit() != null);
     }
 
+    /** A request waiting for its tenant's turn, and its answer: admitted (null) or the refusal. */
+    private record Ask(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
+                       LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease,
+                       CompletableFuture<ApiException> answer) {
+    }
+
+    /** A tenant's requests waiting to be reserved, and the turn to take them (fair: in arrival order). */
+    private record Turn(Queue<Ask> waiting, ReentrantLock lock) {
+    }
+
     /**
-     * Checks every durable limit and reserves {@code worst}, or throws the refusal. A tenant's
-     * reservations first queue in this JVM on a fair lock, and only then take a database connection
-     * and the tenant's advisory lock: waiting in arrival order here, instead of racing for the
-     * connection pool, keeps the slowest admissions close to the typical ones (one connection per
-     * tenant and replica is busy with this at a time).
+     * Checks every durable limit and reserves {@code worst}, or throws the refusal: from a block of this replica
+     * when one has room (no database round trip), else by taking a new block sized to the recent rate, else
+     * (the limits leave less than a block) by reserving the request alone; see the class comment.
      */
     void reserve(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
                  LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
-        ReentrantLock turn = turns.computeIfAbsent(tenantId, id -> new ReentrantLock(true));
-        turn.lock();
+        var key = new BlockKey(tenantId, keyId, model, worst.currency(), policies, billing);
+        int size = rates.computeIfAbsent(key, k -> new Rate()).count(System.nanoTime());
+        if (hold(key, requestId, worst, now)) {
+            return;
+        }
+        ReentrantLock taking = takers.computeIfAbsent(key, k -> new ReentrantLock());
+        taking.lock();
         try {
-            reserveInTurn(requestId, tenantId, keyId, model, policies, billing, worst, now, lease);
+            if (hold(key, requestId, worst, now)) {
+                return;
+            }
+            Block current = blocks.get(key);
+            if (current != null && blocks.remove(key, current)) {
+                retire(current); // no room left, or past its time: what its requests do not hold goes back first
+                giveBack(current);
+            }
+            if (size > 1) {
+                WorstCase block = worst.times(size);
+                String blockId = BLOCK_PREFIX + UUID.randomUUID();
+                if (inTurn(blockId, tenantId, keyId, model, policies, billing, block, now, lease) == null) {
+                    blocks.put(key, new Block(blockId, block, now.plus(usable(lease)), System.nanoTime()));
+                    if (hold(key, requestId, worst, now)) {
+                        return;
+                    }
+                }
+            }
         } finally {
-            turn.unlock();
+            taking.unlock();
+        }
+        ApiException refusal = inTurn(requestId, tenantId, keyId, model, policies, billing, worst, now, lease);
+        if (refusal != null) {
+            throw refusal;
         }
     }
 
-    private void reserveInTurn(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
-                               LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
-        transactions.executeWithoutResult(status -> {
-            Calendar calendar = jdbc.sql("""
-                            SELECT tenant_billing_day(?, ?) AS today, tenant_billing_zone(?, ?) AS zone
-                            FROM (SELECT pg_advisory_xact_lock(?)) AS locked""")
-                    .params(tenantId, Timestamp.from(now), tenantId, Timestamp.from(now),
-                            tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits())
-                    .query(Calendar.class).single();
-            LocalDate today = calendar.today();
-            LocalDate month = today.withDayOfMonth(1);
-            for (LimitPolicy policy : policies) {
-                checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), calendar, worst, now);
-                checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), calendar, worst, now);
-                checkSpend(policy, month, calendar, worst, now);
+    /** Holds {@code worst} for {@code requestId} in the current block of {@code key}, if it is usable and has room. */
+    private boolean hold(BlockKey key, String requestId, WorstCase worst, Instant now) {
+        Block block = blocks.get(key);
+        if (block == null) {
+            return false;
+        }
+        synchronized (block) {
+            if (block.retired || !now.isBefore(block.usableUntil)
+                    || block.amount.subtract(block.heldAmount).compareTo(worst.amount()) < 0
+                    || block.tokens - block.heldTokens < worst.tokens()) {
+                return false;
             }
-            if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
-                checkBalance(tenantId, billing, worst, today, now);
+            block.heldAmount = block.heldAmount.add(worst.amount());
+            block.heldTokens += worst.tokens();
+            block.lastHeld = System.nanoTime();
+        }
+        held.put(requestId, new Held(block, worst));
+        return true;
+    }
+
+    /**
+     * Reserves in the tenant's turn. A tenant's requests take turns
+     * in this JVM on a fair lock; whoever has the turn takes every request of the tenant waiting by then (at most
+     * {@value #MAX_BATCH}) and reserves them one after the other in one transaction under the tenant's advisory
+     * lock, each checked against the reservations of those before it, exactly as if each had its own transaction;
+     * every request returns once the transaction holding its reservation committed. A busy tenant's requests thus
+     * share a commit instead of queueing for one each.
+     */
+    private ApiException inTurn(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
+                                LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
+        var ask = new Ask(requestId, tenantId, keyId, model, policies, billing, worst, now, lease, new CompletableFuture<>());
+        Turn turn = turns.computeIfAbsent(tenantId, id -> new Turn(new ConcurrentLinkedQueue<>(), new ReentrantLock(true)));
+        turn.waiting().add(ask);
+        while (!ask.answer().isDone()) {
+            turn.lock().lock();
+            try {
+                List<Ask> batch = new ArrayList<>();
+                for (Ask next; batch.size() < MAX_BATCH && (next = turn.waiting().poll()) != null; ) {
+                    batch.add(next);
+                }
+                if (!batch.isEmpty()) {
+                    reserveAll(batch);
+                }
+            } finally {
+                turn.lock().unlock();
             }
-            jdbc.sql("""
-                            INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
-                                reserved_at, expires_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(requestId, tenantId, keyId, model, worst.tokens(), worst.currency(), worst.amount(),
-                            Timestamp.from(now), Timestamp.from(now.plus(lease)))
-                    .update();
-        });
+        }
+        try {
+            return ask.answer().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    /** Reserves {@code batch} in one transaction; completes each request's answer once it committed (or failed). */
+    private void reserveAll(List<Ask> batch) {
+        List<ApiException> refusals = new ArrayList<>(batch.size());
+        try {
+            transactions.executeWithoutResult(status -> {
+                refusals.clear();
+                Ask first = batch.getFirst();
+                jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked")
+                        .param(first.tenantId().getMostSignificantBits() ^ first.tenantId().getLeastSignificantBits())
+                        .query(Integer.class).single();
+                for (Ask ask : batch) {
+                    try {
+                        reserveInTurn(ask);
+                        refusals.add(null);
+                    } catch (ApiException refused) {
+                        refusals.add(refused); // checked before anything of it was written: the others go on
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            batch.forEach(ask -> ask.answer().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).answer().complete(refusals.get(i));
+        }
+    }
+
+    /** Checks and reserves one request, in the transaction holding its tenant's advisory lock. */
+    private void reserveInTurn(Ask ask) {
+        UUID tenantId = ask.tenantId();
+        Instant now = ask.now();
+        WorstCase worst = ask.worst();
+        Calendar calendar = jdbc.sql("SELECT tenant_billing_day(?, ?) AS today, tenant_billing_zone(?, ?) AS zone")
+                .params(tenantId, Timestamp.from(now), tenantId, Timestamp.from(now))
+                .query(Calendar.class).single();
+        LocalDate today = calendar.today();
+        LocalDate month = today.withDayOfMonth(1);
+        for (LimitPolicy policy : ask.policies()) {
+            checkTokens(policy, policy.dailyTokens(), "daily", today, today.plusDays(1), calendar, worst, now);
+            checkTokens(policy, policy.monthlyTokens(), "monthly", month, month.plusMonths(1), calendar, worst, now);
+            checkSpend(policy, month, calendar, worst, now);
+        }
+        LimitPolicies.Billing billing = ask.billing();
+        if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
+            checkBalance(tenantId, billing, worst, today, now);
+        }
+        jdbc.sql("""
+                        INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
+                            reserved_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(ask.requestId(), tenantId, ask.keyId(), ask.model(), worst.tokens(), worst.currency(), worst.amount(),
+                        Timestamp.from(now), Timestamp.from(now.plus(ask.lease())))
+                .update();
     }
 
     /**
@@ -132,23 +339,173 @@ public class DurableReservations {
 
     /**
      * Extends the reservations of {@code requestIds} that are still within their lease to {@code now + lease}
-     * (never shortening one). One past its lease stopped counting and is not revived: what it held may have
-     * been reserved by another request since. Needs no tenant lock: a live reservation stays live, and a check
-     * under the lock counts it either way.
+     * (never shortening one): a request's own row, or the row of the block it is held in. One past its lease
+     * stopped counting and is not revived: what it held may have been reserved by another request since. Needs
+     * no tenant lock: a live reservation stays live, and a check under the lock counts it either way.
      */
     void renew(List<String> requestIds, Instant now, Duration lease) {
+        Set<String> rows = new LinkedHashSet<>();
+        for (String requestId : requestIds) {
+            Held hold = held.get(requestId);
+            rows.add(hold == null ? requestId : hold.block().id);
+        }
         jdbc.sql("UPDATE admission_reservation SET expires_at = greatest(expires_at, ?) WHERE request_id = ANY (?) AND expires_at > ?")
-                .params(Timestamp.from(now.plus(lease)), requestIds.toArray(String[]::new), Timestamp.from(now))
+                .params(Timestamp.from(now.plus(lease)), rows.toArray(String[]::new), Timestamp.from(now))
                 .update();
     }
 
     /**
-     * Ends the reservation of {@code requestId}. The usage record's writer calls it in the transaction
-     * that counts the request in the ledger, so that its spend is counted once, never zero times; a
-     * request that did not run ends it through {@link Admission#release()}. Idempotent.
+     * Ends the reservation of {@code requestId}, a request that did not run ({@link Admission#release()}), or of a
+     * request whose gateway died (the orphan sweeper): nothing of it was spent. Idempotent.
      */
     public void end(String requestId) {
+        Held hold = held.remove(requestId);
+        if (hold != null) {
+            synchronized (hold.block()) {
+                hold.block().heldAmount = hold.block().heldAmount.subtract(hold.worst().amount());
+                hold.block().heldTokens -= hold.worst().tokens();
+            }
+            return;
+        }
         jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(requestId).update();
+    }
+
+    /** What a settled request spent, as its ledger entry says: tokens (prompt + completion) and amount in {@code currency}. */
+    public record Spent(String requestId, long tokens, String currency, BigDecimal amount) {
+    }
+
+    /**
+     * Ends the reservations of requests that ran, in the transaction that counts them in the ledger (the usage
+     * record's writer), so that their spend is counted once, never zero times: a request reserved alone has its
+     * row deleted; one held in a block has what it spent taken off the block's row (the rest of its worst case
+     * goes back to the block's room once the transaction committed).
+     */
+    public void end(List<Spent> settled) {
+        List<String> alone = new ArrayList<>();
+        Map<Block, Spent> fromBlocks = new LinkedHashMap<>();
+        List<Held> holds = new ArrayList<>();
+        List<Spent> spents = new ArrayList<>();
+        for (Spent spent : settled) {
+            Held hold = held.get(spent.requestId());
+            if (hold == null) {
+                alone.add(spent.requestId());
+                continue;
+            }
+            // spent in another currency than reserved (the book changed in flight): nothing of the block's currency
+            BigDecimal amount = hold.worst().currency().equals(spent.currency()) ? spent.amount().min(hold.worst().amount()) : BigDecimal.ZERO;
+            var taken = new Spent(spent.requestId(), Math.min(spent.tokens(), hold.worst().tokens()), spent.currency(), amount);
+            holds.add(hold);
+            spents.add(taken);
+            fromBlocks.merge(hold.block(), taken, (a, b) -> new Spent(a.requestId(), a.tokens() + b.tokens(), a.currency(),
+                    a.amount().add(b.amount())));
+        }
+        if (!alone.isEmpty()) {
+            jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ANY(?)").param(alone.toArray(String[]::new)).update();
+        }
+        fromBlocks.forEach((block, spent) -> jdbc.sql("""
+                        UPDATE admission_reservation SET amount = GREATEST(0, amount - ?), tokens = GREATEST(0, tokens - ?)
+                        WHERE request_id = ?""")
+                .params(spent.amount(), spent.tokens(), block.id).update());
+        if (holds.isEmpty()) {
+            return;
+        }
+        Runnable committed = () -> {
+            for (int i = 0; i < holds.size(); i++) {
+                Held hold = holds.get(i);
+                Spent spent = spents.get(i);
+                held.remove(spent.requestId());
+                synchronized (hold.block()) {
+                    hold.block().amount = hold.block().amount.subtract(spent.amount());
+                    hold.block().tokens -= spent.tokens();
+                    hold.block().heldAmount = hold.block().heldAmount.subtract(hold.worst().amount());
+                    hold.block().heldTokens -= hold.worst().tokens();
+                }
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    committed.run();
+                }
+            });
+        } else {
+            committed.run();
+        }
+    }
+
+    /**
+     * Gives back what blocks hold beyond their requests in flight: a block that is used up, past its time, or idle for
+     * {@value #IDLE_SECONDS} s is retired (no new request is held in it); a retired block's row is shrunk to what its
+     * requests in flight hold, and deleted once they have all ended. Every second, and on shutdown.
+     */
+    @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.SECONDS)
+    void giveBack() {
+        long now = System.nanoTime();
+        Instant wall = Instant.now();
+        blocks.forEach((key, block) -> {
+            boolean idle;
+            synchronized (block) {
+                idle = now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil);
+            }
+            if (idle && blocks.remove(key, block)) {
+                retire(block);
+            }
+        });
+        retired.forEach(this::giveBack);
+    }
+
+    /**
+     * Gives back what a retired block holds beyond its requests in flight (its row keeps what they hold), or its
+     * row once they have all ended. Relative updates, so a settlement committing meanwhile is never undone.
+     */
+    private void giveBack(Block block) {
+        BigDecimal free;
+        long freeTokens;
+        boolean empty;
+        synchronized (block) {
+            free = block.amount.subtract(block.heldAmount);
+            freeTokens = block.tokens - block.heldTokens;
+            empty = block.heldAmount.signum() == 0 && block.heldTokens == 0;
+        }
+        try {
+            if (empty) {
+                jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(block.id).update();
+                retired.remove(block);
+            } else if (free.signum() > 0 || freeTokens > 0) {
+                jdbc.sql("UPDATE admission_reservation SET amount = amount - ?, tokens = tokens - ? WHERE request_id = ?")
+                        .params(free, freeTokens, block.id).update();
+                synchronized (block) {
+                    block.amount = block.amount.subtract(free);
+                    block.tokens -= freeTokens;
+                }
+            }
+        } catch (DataAccessException e) {
+            log.debug("Block {} not given back yet ({}); it ends with its lease at the latest", block.id, e.getMessage());
+        }
+    }
+
+    /** Gives back every block's room on shutdown; blocks that still hold requests keep what those hold. */
+    @PreDestroy
+    void close() {
+        blocks.forEach((key, block) -> {
+            if (blocks.remove(key, block)) {
+                retire(block);
+            }
+        });
+        giveBack();
+    }
+
+    private void retire(Block block) {
+        synchronized (block) {
+            block.retired = true;
+        }
+        retired.add(block);
+    }
+
+    /** How long a block takes new requests: a tenth of the lease, at most {@value #USABLE_SECONDS} s. */
+    private static Duration usable(Duration lease) {
+        return Duration.ofMillis(Math.min(TimeUnit.SECONDS.toMillis(USABLE_SECONDS), lease.toMillis() / 10));
     }
 
     private void checkTokens(LimitPolicy policy, Long limit, String period, LocalDate from, LocalDate until, Calendar calendar,

@@ -2,6 +2,7 @@ package io.maas.gateway.admission;
 
 import io.maas.api.tenant.BillingMode;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.cache.SingleFlight;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
  * tenant's own) become one policy with the tighter of each limit. Read from PostgreSQL and trusted for
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
  * every replica within that time. While PostgreSQL cannot be asked, limits read less than
- * {@code platform.gateway.last-good-for} ago keep binding.
+ * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}).
  */
 @Component
 class LimitPolicies {
@@ -60,6 +61,7 @@ class LimitPolicies {
     private final Duration ttl;
     private final Duration lastGoodFor;
     private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
+    private final SingleFlight<CacheKey, Cached> reloads = new SingleFlight<>();
 
     LimitPolicies(JdbcClient jdbc, Clock clock, AdmissionProperties properties, GatewayProperties gateway) {
         this.jdbc = jdbc;
@@ -73,11 +75,15 @@ class LimitPolicies {
         CacheKey key = new CacheKey(tenantId, keyId);
         Cached cached = cache.get(key);
         if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
-            cached = reload(tenantId, keyId, cached, now);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-            cache.put(key, cached);
+            Cached last = cached;
+            cached = reloads.load(key, () -> {
+                Cached fresh = reload(tenantId, keyId, last, now);
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(key, fresh);
+                return fresh;
+            });
         }
         return cached.applicable();
     }

@@ -37,6 +37,11 @@ record WorstCase(long promptTokens, long outputTokens, BigDecimal amount, String
         return promptTokens + outputTokens;
     }
 
+    /** The worst case of {@code n} such requests. */
+    WorstCase times(int n) {
+        return new WorstCase(promptTokens * n, outputTokens * n, amount.multiply(BigDecimal.valueOf(n)), currency);
+    }
+
     boolean priced() {
         return amount.signum() > 0;
     }

@@ -5,6 +5,7 @@ import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
 import io.maas.api.tenant.TenantStatus;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.cache.SingleFlight;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
  * (so a revocation binds every replica within that time), a key not found as well (so repeating an
  * unknown key costs one query per TTL, not one per request; a key created a moment ago works within it).
  * While PostgreSQL cannot be asked, a key found less than {@code platform.gateway.last-good-for} ago is
- * still served from that lookup; other keys get 503. Both caches are bounded. The last-used time is
+ * still served from that lookup; other keys get 503. Both caches are bounded. A key's lookup runs once at a time
+ * ({@link SingleFlight}): concurrent requests with a stale entry wait for the one lookup. The last-used time is
  * written at most once a minute per key, off the request path.
  */
 @Component
@@ -42,6 +44,7 @@ public class ApiKeyAuthenticator {
     private final Duration lastGoodFor;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final SingleFlight<String, Cached> lookUps = new SingleFlight<>();
     private final Map<java.util.UUID, Instant> touched = new ConcurrentHashMap<>();
     private final Executor background = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -61,11 +64,15 @@ public class ApiKeyAuthenticator {
         String cacheKey = HexFormat.of().formatHex(hash);
         Cached cached = cache.get(cacheKey);
         if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
-            cached = lookUp(hash, cached, now);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-            cache.put(cacheKey, cached);
+            Cached last = cached;
+            cached = lookUps.load(cacheKey, () -> {
+                Cached fresh = lookUp(hash, last, now);
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(cacheKey, fresh);
+                return fresh;
+            });
         }
         ApiKeyStore.StoredKey key = cached.key();
         if (key == null) {

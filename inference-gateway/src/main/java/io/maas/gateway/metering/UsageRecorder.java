@@ -6,11 +6,25 @@ import io.maas.gateway.pricebook.TenantPriceBooks;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
-import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedRuntimeException;
@@ -22,6 +36,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -29,29 +44,43 @@ import org.springframework.transaction.support.TransactionOperations;
  * request twice keeps the first record and prices it once. Called before the client is sent the
  * end of the response, so a client that saw a complete answer always has a record behind it.
  *
- * <p>In one transaction: the usage record, its priced ledger entry, the daily roll-up, the end of
- * the request's money reservation and of its journal entry ({@link RequestJournal}). The
- * price comes from the pricing library with the tenant's book in force ({@link TenantPriceBooks});
- * which instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion
- * by default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the
- * model at that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and
- * counted ({@value #UNPRICED_METRIC}, by model). A private deployment's served name is priced as its
- * catalog model unless the book names the served name itself: the catalog model the router served it as,
- * or, when the record does not say (the orphan sweeper's), SQL {@code served_model_catalog}.
+ * <p><b>Group commit.</b> {@link #record} hands the record to one writer thread and waits until that
+ * record is durable. The writer takes every record that is waiting (at most {@value #MAX_BATCH}) and
+ * commits them in one transaction: while one batch commits, the next gathers, so a lone request is
+ * written at once and a busy gateway writes hundreds per commit, with no timer. In that transaction,
+ * for each new record: the usage record, its priced ledger entry, the daily roll-ups (summed per batch,
+ * {@link UsageLedger}), the end of the request's money reservation ({@link DurableReservations#end})
+ * and of its journal entry ({@link RequestJournal#close}). The price comes from the pricing library
+ * with the tenant's book in force ({@link TenantPriceBooks}, asked once per tenant and batch); which
+ * instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion by
+ * default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the model at
+ * that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and counted
+ * ({@value #UNPRICED_METRIC}, by model). A private deployment's served name is priced as its catalog
+ * model unless the book names the served name itself: the catalog model the router served it as, or,
+ * when the record does not say (the orphan sweeper's), SQL {@code served_model_catalog}.
  *
- * <p>When PostgreSQL cannot take a record, it goes to the {@link UsageSpool} (forced to disk) and is
- * written, priced as it would have been, by a replay every {@value #REPLAY_SECONDS} seconds once
- * PostgreSQL answers again: nothing a client was served is lost to a database outage. A record
- * PostgreSQL rejects for good is quarantined, never retried forever.
+ * <p><b>Failures.</b> When PostgreSQL cannot take a batch (unreachable, timed out), its records go to the
+ * {@link UsageSpool} (forced to disk) and are written, priced as they would have been, by a replay every
+ * {@value #REPLAY_SECONDS} seconds once PostgreSQL answers again: nothing a client was served is lost to a
+ * database outage. A batch PostgreSQL rejects for good (a CHECK violation) is split in halves, each
+ * committed on its own, until the record it rejects is alone: that one is quarantined in the spool's
+ * dead-letter file, every other record of the batch is committed.
  */
 @Component
 public class UsageRecorder {
 
     /** Requests recorded without a price, by model: to be priced and billed afterwards (GET /api/v1/finance/unpriced). */
     public static final String UNPRICED_METRIC = "maas.usage.unpriced";
+    /** Records per committed batch, and (its count) the batches. */
+    public static final String BATCH_METRIC = "maas.usage.batch.records";
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     static final int REPLAY_SECONDS = 10;
+    static final int MAX_BATCH = 512;
+
+    /** A record waiting for the writer, and whether it was new once it is durable. */
+    private record Pending(UsageRecord record, CompletableFuture<Boolean> written) {
+    }
 
     private final JdbcClient jdbc;
     private final TransactionOperations transactions;
@@ -60,7 +89,13 @@ public class UsageRecorder {
     private final UsageSpool spool;
     private final DurableReservations reservations;
     private final RequestJournal journal;
+    private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private final DistributionSummary batchSizes = Metrics.summary(BATCH_METRIC);
+    private final Timer batchTime = Metrics.timer("maas.usage.batch.commit");
+    private final Thread writer;
+    private volatile boolean closed;
 
+    /** Starts the writer thread; {@link #close} stops it once every record handed to it is written. */
     public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool,
                          DurableReservations reservations) {
         this.jdbc = jdbc;
@@ -70,59 +105,134 @@ public class UsageRecorder {
         this.spool = spool;
         this.reservations = reservations;
         this.journal = new RequestJournal(jdbc);
+        this.writer = Thread.ofPlatform().name("usage-writer").daemon().start(this::writeWhileOpen);
     }
 
     /**
      * Makes the record durable: in PostgreSQL, or in the spool while PostgreSQL cannot take it. A record
      * PostgreSQL rejects for good goes to the spool's dead-letter file instead, where it blocks nothing.
-     * Returns false when a record for this request id already existed.
+     * Returns once it is durable; false when a record for this request id already existed. Called in a transaction,
+     * it is written in that transaction, not by the writer.
      */
     public boolean record(UsageRecord record) {
-        try {
-            return write(record);
-        } catch (DataAccessException | TransactionException e) {
-            if (!mayTakeItLater(e)) {
-                spool.quarantine(spool.line(record), "rejected by PostgreSQL: " + cause(e));
-                return true;
+        var pending = new Pending(record, new CompletableFuture<>());
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // written as part of the caller's transaction, whose locks (the orphan sweeper's claimed journal entry) the
+            // writer's transaction would wait for
+            commit(List.of(pending), this::spool);
+            return pending.written().join();
+        }
+        waiting.add(pending);
+        if (closed && waiting.remove(pending)) {
+            commit(List.of(pending), this::spool); // the writer is stopping or gone: write it here
+        }
+        return pending.written().join();
+    }
+
+    /** Stops the writer after it wrote every record handed to it. */
+    @PreDestroy
+    public void close() throws InterruptedException {
+        closed = true;
+        writer.join();
+    }
+
+    private void writeWhileOpen() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed || !waiting.isEmpty()) {
+            try {
+                Pending first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                waiting.drainTo(batch, MAX_BATCH - 1);
+                commit(batch, this::spool);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Usage writer failed on a batch of {} records; their requests fail", batch.size(), e);
+                batch.forEach(p -> p.written().completeExceptionally(e));
+            } finally {
+                batch.clear();
             }
-            if (spool.append(record)) {
-                log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
-                        record.requestId(), cause(e), spool.dir());
-            }
-            return true;
+        }
+    }
+
+    /** PostgreSQL cannot take usage now (it is unreachable, busy, timed out). */
+    private static final class StillDown extends RuntimeException {
+        StillDown(Exception cause) {
+            super(cause);
         }
     }
 
     /**
-     * Writes spooled records to PostgreSQL, oldest first. A line that is not a record, or a record
-     * PostgreSQL rejects for good, is quarantined and the replay goes on; at the first transient failure
-     * (PostgreSQL unreachable) it stops, keeps what is left, and tries again in {@value #REPLAY_SECONDS} s.
+     * Writes {@code batch} in one transaction and completes each record's future: with whether it was new,
+     * or true once it is quarantined. A batch rejected for good is split until the rejected record is alone;
+     * when PostgreSQL cannot take records now, {@code stillDown} gets those not written.
      */
-    @Scheduled(initialDelay = REPLAY_SECONDS, fixedDelay = REPLAY_SECONDS, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
-    public void replaySpool() {
+    private void commit(List<Pending> batch, BiConsumer<List<Pending>, Exception> stillDown) {
+        try {
+            Set<String> written = write(batch.stream().map(Pending::record).toList());
+            Set<String> answered = new HashSet<>();
+            for (Pending p : batch) {
+                String id = p.record().requestId();
+                p.written().complete(written.contains(id) && answered.add(id)); // a duplicate in the batch was not new
+            }
+        } catch (DataAccessException | TransactionException e) {
+            if (mayTakeItLater(e)) {
+                stillDown.accept(batch, e);
+            } else if (batch.size() == 1) {
+                spool.quarantine(spool.line(batch.getFirst().record()), "rejected by PostgreSQL: " + cause(e));
+                batch.getFirst().written().complete(true);
+            } else {
+                log.warn("PostgreSQL rejected a batch of {} usage records ({}); splitting it to find the record it rejects",
+                        batch.size(), cause(e));
+                commit(batch.subList(0, batch.size() / 2), stillDown);
+                commit(batch.subList(batch.size() / 2, batch.size()), stillDown);
+            }
+        }
+    }
+
+    /** The writer's answer to PostgreSQL being down: the records wait in the spool. */
+    private void spool(List<Pending> batch, Exception e) {
+        for (Pending p : batch) {
+            if (spool.append(p.record())) {
+                log.error("PostgreSQL did not take the usage of request {} ({}); kept in {} until it does",
+                        p.record().requestId(), cause(e), spool.dir());
+            }
+            p.written().complete(true);
+        }
+    }
+
+    /**
+     * Writes spooled records to PostgreSQL, oldest first, in batches as the writer does. A line that is not a
+     * record, or a record PostgreSQL rejects for good, is quarantined and the replay goes on; at the first
+     * transient failure (PostgreSQL unreachable) it stops, keeps what is left, and tries again in
+     * {@value #REPLAY_SECONDS} s. One replay at a time.
+     */
+    @Scheduled(initialDelay = REPLAY_SECONDS, fixedDelay = REPLAY_SECONDS, timeUnit = TimeUnit.SECONDS)
+    public synchronized void replaySpool() {
         for (Path file : spool.drain()) {
             List<UsageSpool.Line> lines = spool.read(file);
-            int written = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                UsageSpool.Line line = lines.get(i);
-                if (line.record() == null) {
-                    spool.quarantine(line.text(), "not a usage record (a line torn by a crash?)");
-                    continue;
-                }
+            for (int from = 0; from < lines.size(); from += MAX_BATCH) {
+                List<UsageSpool.Line> chunk = lines.subList(from, Math.min(lines.size(), from + MAX_BATCH));
                 try {
-                    write(line.record());
-                    written++;
-                } catch (DataAccessException | TransactionException e) {
-                    if (mayTakeItLater(e)) {
-                        spool.keepOnly(file, lines.subList(i, lines.size()));
-                        log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s", cause(e), REPLAY_SECONDS);
-                        return;
-                    }
-                    spool.quarantine(line.text(), "rejected by PostgreSQL: " + cause(e));
+                    commit(chunk.stream().filter(l -> l.record() != null).map(l -> new Pending(l.record(), new CompletableFuture<>()))
+                            .toList(), (notWritten, e) -> {
+                                throw new StillDown(e);
+                            });
+                } catch (StillDown e) {
+                    spool.keepOnly(file, lines.subList(from, lines.size()));
+                    log.warn("PostgreSQL still does not take spooled usage ({}); retrying in {} s", cause((Exception) e.getCause()),
+                            REPLAY_SECONDS);
+                    return;
                 }
+                chunk.stream().filter(l -> l.record() == null)
+                        .forEach(l -> spool.quarantine(l.text(), "not a usage record (a line torn by a crash?)"));
             }
             spool.keepOnly(file, List.of());
-            log.info("Replayed {} spooled usage records from {}", written, file);
+            log.info("Replayed {} spooled usage lines from {}", lines.size(), file);
         }
     }
 
@@ -136,42 +246,45 @@ public class UsageRecorder {
         return e instanceof NestedRuntimeException nested ? nested.getMostSpecificCause().getMessage() : e.getMessage();
     }
 
-    private boolean write(UsageRecord record) {
-        Boolean written = transactions.execute(status -> {
-            if (!insertRecord(record)) {
-                return false;
+    /**
+     * Prices {@code records} and writes them in one transaction; returns the request ids that were new. Of
+     * records with the same request id only the first is written.
+     */
+    private Set<String> write(List<UsageRecord> records) {
+        Map<String, UsageRecord> distinct = new LinkedHashMap<>();
+        records.forEach(r -> distinct.putIfAbsent(r.requestId(), r));
+        Map<UUID, Optional<PriceBook>> booksOf = new HashMap<>();
+        List<UsageLedger.Priced> priced = distinct.values().stream()
+                .map(r -> new UsageLedger.Priced(r, price(r, booksOf.computeIfAbsent(r.tenantId(), books::of))))
+                .toList();
+        Set<String> written = batchTime.record(() -> transactions.execute(status -> {
+            Set<String> fresh = ledger.write(priced);
+            if (!fresh.isEmpty()) {
+                reservations.end(priced.stream().filter(p -> fresh.contains(p.record().requestId())).map(UsageRecorder::spent)
+                        .toList()); // spend counted once: in the ledger from now on, no longer held
+                journal.close(List.copyOf(fresh));
             }
-            Charge charge = price(record).orElse(null);
-            if (charge == null) {
-                Metrics.counter(UNPRICED_METRIC, "model", record.model()).increment();
+            return fresh;
+        }));
+        batchSizes.record(priced.size());
+        written = written == null ? Set.of() : written;
+        for (UsageLedger.Priced p : priced) {
+            if (p.charge().isEmpty() && written.contains(p.record().requestId())) {
+                Metrics.counter(UNPRICED_METRIC, "model", p.record().model()).increment();
             }
-            ledger.write(record, charge);
-            reservations.end(record.requestId()); // spend counted once: in the ledger from now on, no longer held
-            journal.close(record.requestId());
-            return true;
-        });
-        return Boolean.TRUE.equals(written);
+        }
+        return written;
     }
 
-    private boolean insertRecord(UsageRecord record) {
-        Usage usage = record.usage();
-        return jdbc.sql("""
-                        INSERT INTO usage_record (request_id, tenant_id, api_key_id, model, endpoint, stream,
-                            prompt_tokens, prompt_cache_hit_tokens, prompt_cache_miss_tokens, completion_tokens,
-                            reasoning_tokens, started_at, completed_at, outcome, deployment_id, replica_id, queued_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (request_id) DO NOTHING""")
-                .params(record.requestId(), record.tenantId(), record.apiKeyId(), record.model(),
-                        record.endpoint().toString(), record.stream(),
-                        usage.cacheHitTokens() + usage.cacheMissTokens(), usage.cacheHitTokens(), usage.cacheMissTokens(),
-                        usage.completionTokens(), usage.reasoningTokens(),
-                        Timestamp.from(record.startedAt()), Timestamp.from(record.completedAt()), record.outcome().name(),
-                        record.placement().deploymentId(), record.placement().replicaId(), record.placement().queuedMillis())
-                .update() == 1;
+    private static DurableReservations.Spent spent(UsageLedger.Priced priced) {
+        Usage usage = priced.record().usage();
+        return new DurableReservations.Spent(priced.record().requestId(),
+                usage.cacheHitTokens() + usage.cacheMissTokens() + usage.completionTokens(),
+                priced.charge().map(c -> c.currency().name()).orElse(UsageLedger.NO_CURRENCY),
+                priced.charge().map(Charge::amount).orElse(java.math.BigDecimal.ZERO));
     }
 
-    private Optional<Charge> price(UsageRecord record) {
-        Optional<PriceBook> book = books.of(record.tenantId());
+    private Optional<Charge> price(UsageRecord record, Optional<PriceBook> book) {
         if (book.isEmpty()) {
             log.warn("request={} tenant={} has no price book and there is no platform default; recorded unpriced",
                     record.requestId(), record.tenantId());

@@ -1,9 +1,11 @@
 package io.maas.gateway.pricebook;
 
+import io.maas.gateway.cache.SingleFlight;
 import io.maas.pricing.DecidingInstant;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.PriceBookVersion;
 import io.maas.pricing.PricingJson;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,10 +16,10 @@ import org.springframework.stereotype.Component;
 /**
  * The price book in force for a tenant, for admission's worst case and for settlement: the schema's
  * one rule ({@code price_book_in_force}: the tenant's book, else the platform default), which
- * tenant-service calls too. Asked every time with one small query (book id and number of
- * versions), so a newly assigned book or a newly added version is used by the very next request;
- * the parsed book is cached by (book, number of versions), which is exact because versions are
- * only ever appended.
+ * tenant-service calls too. Asked with one small query (book id and number of versions), so a newly
+ * assigned book or a newly added version is used by the very next settlement, and by admission within
+ * its limits' cache time ({@link #of(UUID, Duration)}); the parsed book is cached by (book, number of
+ * versions), which is exact because versions are only ever appended.
  */
 @Component
 public class TenantPriceBooks {
@@ -25,8 +27,16 @@ public class TenantPriceBooks {
     private record Head(UUID id, String name, String decidingInstant, int versions) {
     }
 
+    /** A tenant's book as it was asked at {@code askedNanos} ({@link System#nanoTime()}). */
+    private record Asked(Optional<PriceBook> book, long askedNanos) {
+    }
+
+    private static final int MAX_REMEMBERED = 100_000;
+
     private final JdbcClient jdbc;
     private final Map<Head, PriceBook> parsed = new ConcurrentHashMap<>();
+    private final Map<UUID, Asked> recent = new ConcurrentHashMap<>();
+    private final SingleFlight<UUID, Optional<PriceBook>> asks = new SingleFlight<>();
 
     public TenantPriceBooks(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -43,6 +53,28 @@ public class TenantPriceBooks {
                 .query(Head.class)
                 .optional()
                 .map(head -> parsed.computeIfAbsent(head, this::load));
+    }
+
+    /**
+     * The book pricing {@code tenantId}'s requests as it was asked less than {@code fresh} ago, else asked now: for
+     * admission's worst case, whose limits are trusted as long ({@code platform.gateway.admission.policy-cache-ttl}),
+     * so that admitting a request asks PostgreSQL nothing. A book assigned or a version added binds admission
+     * within {@code fresh}; settlement always asks ({@link #of}).
+     */
+    public Optional<PriceBook> of(UUID tenantId, Duration fresh) {
+        long now = System.nanoTime();
+        Asked asked = recent.get(tenantId);
+        if (asked != null && now - asked.askedNanos() < fresh.toNanos()) {
+            return asked.book();
+        }
+        return asks.load(tenantId, () -> {
+            Optional<PriceBook> book = of(tenantId);
+            if (recent.size() >= MAX_REMEMBERED) {
+                recent.clear();
+            }
+            recent.put(tenantId, new Asked(book, now));
+            return book;
+        });
     }
 
     private PriceBook load(Head head) {

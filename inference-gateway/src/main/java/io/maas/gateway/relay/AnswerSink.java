@@ -2,6 +2,7 @@ package io.maas.gateway.relay;
 
 import io.maas.api.openai.ApiException;
 import io.maas.api.openai.Usage;
+import io.maas.api.sse.SseFrameReader.SseFrame;
 import java.io.IOException;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -44,6 +45,15 @@ public interface AnswerSink {
      * for the usage chunk ({@link ChatRequest#clientWantsUsage()}), and a usage-only chunk is then not delivered.
      */
     void event(String chunk) throws IOException;
+
+    /**
+     * One chunk as the engine sent it, its event's bytes ({@link StreamRelay} relays events as bytes): valid only
+     * during the call. By default it is decoded and given to {@link #event(String)}; a sink whose client speaks
+     * the engine's format writes the bytes through ({@link OpenAiAnswer}). Never a chunk that carries usage.
+     */
+    default void event(SseFrame chunk) throws IOException {
+        event(chunk.data());
+    }
 
     /** The stream ended normally and {@code usage} (what is billed) is recorded. */
     void completed(Usage usage) throws IOException;

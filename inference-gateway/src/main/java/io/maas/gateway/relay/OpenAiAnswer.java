@@ -2,9 +2,11 @@ package io.maas.gateway.relay;
 
 import io.maas.api.openai.ApiException;
 import io.maas.api.openai.Usage;
+import io.maas.api.sse.SseFrameReader.SseFrame;
 import io.maas.api.sse.SseWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,13 @@ final class OpenAiAnswer implements AnswerSink {
     @Override
     public void event(String chunk) throws IOException {
         client().data(chunk);
+    }
+
+    @Override
+    public void event(SseFrame chunk) throws IOException {
+        OutputStream out = response.getOutputStream();
+        chunk.writeTo(out);
+        out.flush();
     }
 
     @Override

@@ -1,27 +1,39 @@
 package io.maas.gateway.relay;
 
 import io.maas.api.openai.Usage;
-import io.maas.api.sse.SseEvent;
-import io.maas.api.sse.SseReader;
+import io.maas.api.sse.SseFrameReader;
+import io.maas.api.sse.SseFrameReader.SseFrame;
 import io.maas.gateway.metering.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Relays an engine's event stream to an {@link AnswerSink} event by event (the OpenAI sink flushes each
- * to the client at once); nothing is buffered beyond one event. On the way it keeps the usage the engine reports (the gateway always
- * asks for it) and drops it from what the client sees unless the client asked for it too.
+ * Relays an engine's event stream to an {@link AnswerSink} event by event (the OpenAI sink writes each event's
+ * bytes as they came and flushes them to the client at once); nothing is buffered beyond one event. Events are
+ * relayed as bytes ({@link SseFrameReader}): only the one that carries the usage is decoded, parsed and, unless
+ * the client asked for the usage too, relayed without it; an error is recognised by its first bytes. Nothing is
+ * allocated per relayed event.
  *
  * <p>The stream's end is not relayed here: the caller first makes the usage durable, then sends
  * {@code [DONE]}, so that a client never sees a complete answer that was not recorded.
  */
 @Component
 class StreamRelay {
+
+    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_USAGE = "\"usage\":null".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERROR = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REASONING = "\"reasoning_content\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TEXT = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOOL_CALLS = "\"tool_calls\":[".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * How the relay ended, what the engine reported, how many tokens reached the client (the events that
@@ -31,7 +43,7 @@ class StreamRelay {
     }
 
     /** The client went away; raised from writes only, so it is never confused with the engine failing. */
-    private static final class ClientGone extends RuntimeException {
+    private static final class ClientGone extends Exception {
         ClientGone(IOException cause) {
             super(cause);
         }
@@ -49,19 +61,19 @@ class StreamRelay {
         long relayed = 0;
         long tokens = 0;
         long first = 0;
-        try (SseReader events = new SseReader(engine)) {
-            SseEvent event;
+        try (SseFrameReader events = new SseFrameReader(engine)) {
+            SseFrame event;
             while ((event = events.next()) != null) {
                 if (event.isDone()) {
-                    return new Result(Outcome.COMPLETED, usage, relayed, first);
+                    return new Result(Outcome.COMPLETED, usage, tokens, first);
                 }
-                if (event.isComment()) {
-                    write(() -> client.keepAlive());
+                if (!event.hasData()) {
+                    keepAlive(client);
                     continue;
                 }
-                String data = event.data();
-                if (data.contains("\"usage\"")) {
-                    JsonNode chunk = json.readTree(data);
+                boolean token = carriesToken(event);
+                if (event.contains(USAGE) && !event.contains(NO_USAGE)) {
+                    JsonNode chunk = json.readTree(event.data());
                     JsonNode reported = chunk.get("usage");
                     if (reported != null && !reported.isNull()) {
                         usage = json.treeToValue(reported, Usage.class);
@@ -71,27 +83,30 @@ class StreamRelay {
                                 continue;
                             }
                             ((ObjectNode) chunk).remove("usage");
-                            data = json.writeValueAsString(chunk);
+                            send(client, json.writeValueAsString(chunk));
+                        } else {
+                            send(client, event);
                         }
+                    } else {
+                        send(client, event);
                     }
+                } else {
+                    send(client, event);
                 }
-                String relayedData = data;
-                boolean token = carriesToken(data);
-                write(() -> client.event(relayedData));
                 if (relayed++ == 0) {
                     first = System.nanoTime();
                 }
                 if (token) {
                     tokens++;
                 }
-                if (data.startsWith("{\"error\"")) {
+                if (event.dataStartsWith(ERROR)) {
                     return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
                 }
             }
             return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         } catch (ClientGone e) {
             return new Result(Outcome.CLIENT_CANCELLED, usage, tokens, first);
-        } catch (IOException | UncheckedIOException | tools.jackson.core.JacksonException e) {
+        } catch (IOException | UncheckedIOException | JacksonException e) {
             return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         }
     }
@@ -99,26 +114,32 @@ class StreamRelay {
     /**
      * Whether a chunk carries generated tokens (one chunk a token, or a few, as engines stream): content, reasoning,
      * a piece of a tool call, or a completion's text. The opening role chunk, a usage chunk and an error carry none.
+     * Read from the bytes, as engines write their chunks (compact JSON), so that no event is parsed to be counted.
      */
-    private boolean carriesToken(String data) {
-        JsonNode choice = json.readTree(data).at("/choices/0");
-        JsonNode delta = choice.path("delta");
-        JsonNode toolCalls = delta.path("tool_calls");
-        return nonEmpty(delta.get("content")) || nonEmpty(delta.get("reasoning_content")) || nonEmpty(choice.get("text"))
-                || toolCalls.isArray() && !toolCalls.isEmpty();
+    private static boolean carriesToken(SseFrame event) {
+        return event.containsFollowedByOtherThan(CONTENT, (byte) '"') || event.containsFollowedByOtherThan(REASONING, (byte) '"')
+                || event.containsFollowedByOtherThan(TEXT, (byte) '"') || event.containsFollowedByOtherThan(TOOL_CALLS, (byte) ']');
     }
 
-    private static boolean nonEmpty(JsonNode text) {
-        return text != null && text.isString() && !text.asString().isEmpty();
-    }
-
-    private interface Write {
-        void run() throws IOException;
-    }
-
-    private static void write(Write write) {
+    private static void send(AnswerSink client, SseFrame event) throws ClientGone {
         try {
-            write.run();
+            client.event(event);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    private static void send(AnswerSink client, String chunk) throws ClientGone {
+        try {
+            client.event(chunk);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    private static void keepAlive(AnswerSink client) throws ClientGone {
+        try {
+            client.keepAlive();
         } catch (IOException e) {
             throw new ClientGone(e);
         }

@@ -10,8 +10,15 @@ import io.maas.gateway.pricebook.TenantPriceBooks;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A PostgreSQL outage at settlement loses nothing: the record waits on disk, its money reservation
- * stays held, and once PostgreSQL answers the replay writes it and ends the reservation, once.
+ * stays held, and once PostgreSQL answers the replay writes it and ends the reservation, once. A record
+ * PostgreSQL rejects for good is quarantined, alone: the rest of its batch commits.
  */
 class UsageSpoolIT {
 
@@ -109,6 +117,57 @@ class UsageSpoolIT {
 
         assertThat(Files.exists(spoolDir.resolve("pending.jsonl"))).as("nothing that would block the replay").isFalse();
         assertThat(Files.readString(spoolDir.resolve("dead-letter.jsonl"))).contains(rejected.requestId());
+    }
+
+    @Test
+    void aBatchPostgresRejectsIsSplitUntilTheRejectedRecordIsAloneAndEveryOtherRecordOfItCommits() throws Exception {
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        UsageRecorder recorder = recorder(live);
+        assertThat(recorder.record(record("first-" + tenant, tenant, key, Usage.of(0, 1, 1, 0), at))).isTrue(); // the roll-up row
+        List<UsageRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            batch.add(record("batch-" + i + "-" + tenant, tenant, key, i == 4 ? Usage.of(1, 2, -1, 0) : Usage.of(1, 2, 3, 0), at));
+        }
+        try (Connection holder = live.getConnection(); ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            // the tenant's roll-up row held: the writer waits on it with one record while the batch gathers behind it
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM usage_daily WHERE tenant_id = ? FOR UPDATE")) {
+                lock.setObject(1, tenant);
+                lock.executeQuery().close();
+            }
+            Future<Boolean> waitingOnTheLock = clients.submit(() -> recorder.record(record("held-" + tenant, tenant, key,
+                    Usage.of(0, 1, 1, 0), at)));
+            awaitALockWait();
+            List<Future<Boolean>> gathered = batch.stream().map(r -> clients.submit(() -> recorder.record(r))).toList();
+            Thread.sleep(300); // lets every record of the batch reach the writer's queue
+            holder.rollback();
+            assertThat(waitingOnTheLock.get()).isTrue();
+            for (Future<Boolean> each : gathered) {
+                assertThat(each.get()).as("durable: written or quarantined").isTrue();
+            }
+        }
+
+        assertThat(sql.sql("SELECT count(*) FROM usage_record WHERE tenant_id = ?").param(tenant).query(Long.class).single())
+                .as("all but the rejected record").isEqualTo(10);
+        assertThat(sql.sql("SELECT count(*) FROM usage_ledger WHERE tenant_id = ?").param(tenant).query(Long.class).single())
+                .isEqualTo(10);
+        assertThat(sql.sql("SELECT sum(requests) FROM usage_daily WHERE tenant_id = ?").param(tenant).query(Long.class).single())
+                .as("each record in the roll-up once").isEqualTo(10);
+        assertThat(Files.readAllLines(spoolDir.resolve("dead-letter.jsonl")))
+                .singleElement().asString().contains(batch.get(4).requestId());
+        assertThat(Files.exists(spoolDir.resolve("pending.jsonl"))).isFalse();
+    }
+
+    /** Waits until a session of the test database waits for a lock (the writer, on the held roll-up row). */
+    private void awaitALockWait() throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (sql.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    .query(Long.class).single() > 0) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("the usage writer never waited for the held roll-up row");
     }
 
     private static UsageRecord record(String id, UUID tenant, UUID key, Usage usage, Instant at) {

@@ -1,0 +1,158 @@
+package io.maas.bench.gateway;
+
+import io.maas.bench.BenchDatabase;
+import io.maas.bench.JarProcess;
+import io.maas.bench.Options;
+import io.maas.bench.Results;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * P1, non-stream requests: the gateway against nginx, both in front of the same canned engine (an nginx
+ * answering every chat completion at once with a canned answer that carries usage), driven by {@code wrk}
+ * with {@code connections} kept-alive connections, in one run.
+ * <ul>
+ *   <li>reference: nginx {@code proxy_pass} with 2 worker processes and kept-alive upstream connections;</li>
+ *   <li>gateway, every guarantee on: API key authentication, RPM, TPM and concurrency limits on tenant and key,
+ *       a prepaid balance and a monthly spend limit (the worst case reserved before the engine is called),
+ *       a durable usage record, priced ledger entry and roll-up per request before its answer;</li>
+ *   <li>gateway, a postpaid tenant without limits (authentication and the usage record only).</li>
+ * </ul>
+ * Rounds alternate reference and gateway, so that both see the same machine. The gateway runs with a flight
+ * recording; its hottest methods go into the result. After the run, the usage records and ledger entries in
+ * PostgreSQL are counted against the 2xx answers wrk received.
+ *
+ * <p>Options: {@code --jar} the gateway's runnable jar (required), {@code --seconds} per measurement (default 15),
+ * {@code --connections} (64), {@code --rounds} (2).
+ */
+public final class GatewayBench {
+
+    private static final String MODEL = "bench";
+    private static final String BODY = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},"
+            + "{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}],\"max_tokens\":64}";
+    private static final String ANSWER = "{\"id\":\"chatcmpl-canned\",\"object\":\"chat.completion\",\"created\":1764460800,\"model\":\""
+            + MODEL + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Fine, thanks.\"},"
+            + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":4,\"total_tokens\":25,"
+            + "\"prompt_cache_hit_tokens\":0,\"prompt_cache_miss_tokens\":21}}";
+    private static final String STATUS = "{\"model\":\"" + MODEL + "\",\"runtime\":\"canned\",\"state\":\"ready\",\"running\":0,"
+            + "\"waiting\":0,\"kvCacheUsage\":0.0,\"prefixCacheQueries\":0,\"prefixCacheHits\":0}";
+
+    private GatewayBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var options = new Options(args);
+        Path jar = Path.of(options.require("jar"));
+        Duration seconds = Duration.ofSeconds(options.getInt("seconds", 15));
+        int connections = options.getInt("connections", 64);
+        int rounds = options.getInt("rounds", 2);
+        Path dir = Files.createDirectories(Path.of("bench", "target", "gateway-bench"));
+        try (BenchDatabase db = new BenchDatabase("gateway")) {
+            run(db, jar, dir, seconds, connections, rounds);
+        }
+    }
+
+    private static void run(BenchDatabase db, Path jar, Path dir, Duration seconds, int connections, int rounds) throws Exception {
+        BenchTenant full = BenchTenant.create(db, MODEL, true);
+        BenchTenant plain = BenchTenant.create(db, MODEL, false);
+        Path recording = dir.resolve("gateway.jfr").toAbsolutePath();
+        Files.deleteIfExists(recording);
+        var results = new Results("gateway", "P1: non-stream requests, gateway vs nginx proxy_pass to the same canned engine, "
+                + connections + " connections",
+                "round", "target", "requests/s", "p50", "p99", "non-2xx", "vs nginx (req/s)", "added p50", "added p99");
+        List<Double> ratios = new ArrayList<>();
+        List<Double> addedP50 = new ArrayList<>();
+        List<Double> addedP99 = new ArrayList<>();
+        long answered = 0;
+        try (Nginx engine = Nginx.cannedEngine(dir, ANSWER, STATUS);
+             Nginx proxy = Nginx.reverseProxy(dir, engine.base(), 2);
+             JarProcess gateway = new JarProcess(List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"),
+                     jar, dir.resolve("gateway.log"),
+                     List.of("--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
+                             "--spring.datasource.password=" + db.password(),
+                             "--platform.gateway.models[0].name=" + MODEL, "--platform.gateway.models[0].endpoints[0]=" + engine.base(),
+                             "--platform.gateway.routing.strategy=round-robin",
+                             "--platform.gateway.usage-spool-dir=" + dir.resolve("usage-spool")))) {
+            Wrk fullLoad = new Wrk(dir, BODY, full.apiKey(), 2, connections);
+            Wrk plainLoad = new Wrk(Files.createDirectories(dir.resolve("plain")), BODY, plain.apiKey(), 2, connections);
+            var url = gateway.base().resolve("/v1/chat/completions");
+            System.out.println("warming up the gateway and nginx …");
+            check(fullLoad.run(url, Duration.ofSeconds(10)), "gateway warm-up");
+            check(plainLoad.run(url, Duration.ofSeconds(5)), "gateway warm-up (postpaid)");
+            fullLoad.run(proxy.base().resolve("/v1/chat/completions"), Duration.ofSeconds(3));
+            answered += full.records(db) + plain.records(db);
+            long before = answered;
+            long fullAnswered = 0;
+            for (int round = 1; round <= rounds; round++) {
+                Wrk.Run reference = fullLoad.run(proxy.base().resolve("/v1/chat/completions"), seconds);
+                row(results, round, "nginx proxy_pass, 2 workers (reference)", reference, null);
+                Wrk.Run guarded = check(fullLoad.run(url, seconds), "gateway");
+                fullAnswered += guarded.requests() - guarded.non2xx();
+                row(results, round, "gateway: " + full.what(), guarded, reference);
+                ratios.add(guarded.requestsPerSecond() / reference.requestsPerSecond());
+                addedP50.add(guarded.p50Micros() - reference.p50Micros());
+                addedP99.add(guarded.p99Micros() - reference.p99Micros());
+                Wrk.Run bare = check(plainLoad.run(url, seconds), "gateway (postpaid)");
+                row(results, round, "gateway: " + plain.what(), bare, reference);
+            }
+            long recorded = full.records(db) + plain.records(db) - before;
+            results.note("Goal (issue 12, P1): gateway ≥ 0.5× nginx's requests/s, latency added ≤ 1 ms p50 and ≤ 3 ms p99. This run, "
+                    + "with every guarantee on, median over rounds: %.3f× nginx, %+.2f ms p50, %+.2f ms p99.".formatted(
+                    median(ratios), median(addedP50) / 1000, median(addedP99) / 1000));
+            results.note("Every answer has its usage record: " + BenchTenant.ledgerCheck(db, full, plain) + "; the gateway "
+                    + "answered " + fullAnswered + " requests with 2xx in the measured rounds of the guarded tenant; records written "
+                    + "in the measured rounds, both tenants: " + recorded + ".");
+        }
+        results.note("wrk -t2 -c" + connections + " -d" + seconds.toSeconds() + "s --latency, POST of a " + BODY.length()
+                + "-byte chat request (max_tokens 64), answered by the canned engine with a " + ANSWER.length() + "-byte completion "
+                + "with usage. Rounds alternate nginx and the gateway; wrk, nginx (canned engine: 1 worker; proxy: 2 workers), "
+                + "the gateway's JVM and PostgreSQL all share this machine's cores, and other builds ran on it too: compare "
+                + "ratios within a round, not absolute numbers across runs.");
+        results.note("Gateway: its runnable jar with its defaults (virtual threads, Hikari pool of 10, INFO log of each request "
+                + "to a file), one static route to the canned engine, round-robin; a flight recording (settings=profile) ran throughout.");
+        results.section("Gateway's hottest methods (JFR execution samples, jfr view hot-methods)", hotMethods(recording));
+        results.save(Path.of("bench/results"));
+    }
+
+    private static Wrk.Run check(Wrk.Run run, String what) {
+        if (run.requests() == 0 || run.non2xx() > 0 || run.socketErrors() > 0) {
+            System.out.printf("WARNING %s: %d requests, %d not 2xx, %d socket errors (see bench/target/gateway-bench/gateway.log)%n",
+                    what, run.requests(), run.non2xx(), run.socketErrors());
+        }
+        return run;
+    }
+
+    private static void row(Results results, int round, String target, Wrk.Run run, Wrk.Run reference) {
+        results.row(round, target, "%,.0f".formatted(run.requestsPerSecond()), ms(run.p50Micros()), ms(run.p99Micros()),
+                run.non2xx() + run.socketErrors(),
+                reference == null ? "1" : "%.3f×".formatted(run.requestsPerSecond() / reference.requestsPerSecond()),
+                reference == null ? "-" : ms(run.p50Micros() - reference.p50Micros()),
+                reference == null ? "-" : ms(run.p99Micros() - reference.p99Micros()));
+    }
+
+    private static String ms(double micros) {
+        return "%.2f ms".formatted(micros / 1000);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The top of {@code jfr view hot-methods} of the recording, or why there is none. */
+    private static String hotMethods(Path recording) throws Exception {
+        if (!Files.exists(recording)) {
+            return "(no recording was written)";
+        }
+        Process jfr = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "view", "--width", "160",
+                "hot-methods", recording.toString()).redirectErrorStream(true).start();
+        String out = new String(jfr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jfr.waitFor();
+        return out.lines().limit(30).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+}
