@@ -123,6 +123,7 @@ class ConsoleJourneyIT {
         click("tr[data-tenant='" + tenantName + "'] a");
         new Select(find("#price-book")).selectByValue("deepseek-2025");
         click("#assign-book button[type=submit]");
+        wait.until(ExpectedConditions.urlContains("saved=price-book")); // the page the form's post redirects to
         type("#new-username", tenantAdmin);
         type("#new-password", PlatformApi.PASSWORD);
         new Select(find("#new-role")).selectByValue("TENANT_ADMIN");
