@@ -64,24 +64,20 @@ final class Nginx implements AutoCloseable {
 
     /** The reference: {@code proxy_pass} to {@code upstream} with {@code workers} worker processes and kept-alive upstream connections. */
     static Nginx reverseProxy(Path dir, URI upstream, int workers) throws IOException, InterruptedException {
-        return new Nginx(dir, "proxy", workers, """
-                upstream engine {
-                    server %s:%d;
-                    keepalive 128;
-                }
-                server {
-                    listen 127.0.0.1:{port} backlog=4096;
-                    location / {
-                        proxy_pass http://engine;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                    }
-                }""".formatted(upstream.getHost(), upstream.getPort()));
+        return new Nginx(dir, "proxy", workers, proxyTo(upstream, ""));
     }
 
     /** The streams reference: {@code proxy_pass} to {@code upstream} that relays every event at once ({@code proxy_buffering off}). */
     static Nginx streamProxy(Path dir, URI upstream, int workers) throws IOException, InterruptedException {
-        return new Nginx(dir, "stream-proxy", workers, """
+        return new Nginx(dir, "stream-proxy", workers, proxyTo(upstream, """
+                        proxy_buffering off;
+                        proxy_read_timeout 600s;
+                """));
+    }
+
+    /** A server passing everything to {@code upstream} over kept-alive HTTP/1.1 connections, with {@code directives} added. */
+    private static String proxyTo(URI upstream, String directives) {
+        return """
                 upstream engine {
                     server %s:%d;
                     keepalive 128;
@@ -92,10 +88,8 @@ final class Nginx implements AutoCloseable {
                         proxy_pass http://engine;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        proxy_buffering off;
-                        proxy_read_timeout 600s;
-                    }
-                }""".formatted(upstream.getHost(), upstream.getPort()));
+                %s    }
+                }""".formatted(upstream.getHost(), upstream.getPort(), directives);
     }
 
     URI base() {
