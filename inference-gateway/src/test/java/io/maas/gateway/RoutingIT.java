@@ -361,7 +361,10 @@ class RoutingIT {
         assertThat(deployed.get("serves").toString()).contains(deployment.toString()).contains(tenant.id.toString());
         JsonNode routed = fleet.stream().filter(e -> e.get("endpoint").asString().equals(e1.uri().toString())).findFirst().orElseThrow();
         assertThat(routed.get("serves").get(0).get("model").asString()).isEqualTo("routed");
-        assertThat(routed.get("engineLoad").get("running").asInt()).isZero();
+        assertThat(routed.get("engineLoad").has("running")).isTrue();
+        // the engine's own count, polled: it may still show this test's last request for a poll or two
+        awaitWithin(Duration.ofSeconds(3), () -> fleet().stream().filter(e -> e.get("endpoint").asString().equals(e1.uri().toString()))
+                .allMatch(e -> e.get("engineLoad").get("running").asInt() == 0));
 
         JsonNode use = json.readTree(calls.send(port, "GET", "/console/tenants/" + tenant.id + "/limit-use", CONSOLE_SECRET, null).body());
         assertThat(use.get("policies")).hasSize(1);
