@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
  * gateway and the engine adapter, the engine adapter alone, and llama.cpp in-process (the reference).
  * The same prompts and seeds go to each, in alternating rounds, so the machine's noise falls on all.
  *
- * <p>Arguments: {@code --gateway URL --key KEY --engine URL --model-file GGUF [--requests N]
+ * <p>Arguments: {@code --gateway URL --key KEY --engine URL --engine-secret SECRET --model-file GGUF [--requests N]
  * [--max-tokens N] [--rounds N] [--concurrency 1,2]}.
  */
 public final class EngineBench {
@@ -25,7 +25,18 @@ public final class EngineBench {
     private EngineBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // llama.cpp leaves a non-daemon native thread behind, also when a run fails
+    }
+
+    private static void run(String[] args) throws Exception {
         Options options = new Options(args);
         int requests = options.getInt("requests", 8);
         int maxTokens = options.getInt("max-tokens", 256);
@@ -36,7 +47,7 @@ public final class EngineBench {
         try (InProcessTarget inProcess = new InProcessTarget(Path.of(options.require("model-file")))) {
             List<Target> targets = List.of(
                     new HttpTarget("gateway → adapter → llama.cpp", URI.create(options.require("gateway")), options.require("key"), model),
-                    new HttpTarget("adapter → llama.cpp", URI.create(options.require("engine")), null, model),
+                    new HttpTarget("adapter → llama.cpp", URI.create(options.require("engine")), options.require("engine-secret"), model),
                     inProcess);
             var results = new Results("engine", "Demo model: gateway + adapter vs llama.cpp in-process",
                     "path", "concurrency", "requests", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "overhead vs in-process");
@@ -65,7 +76,6 @@ public final class EngineBench {
             results.note("TTFT = until the first non-empty text; over HTTP it includes connection reuse and the SSE parse of a client.");
             results.save(Path.of("bench", "results"));
         }
-        System.exit(0); // llama.cpp leaves a non-daemon native thread behind
     }
 
     private static Stats batch(Target target, int concurrency, int requests, int maxTokens, int seedBase) throws Exception {
