@@ -112,12 +112,17 @@ class DeploymentRows {
                 .param(id).update();
     }
 
-    void setState(UUID id, DeploymentState state, String reason) {
-        jdbc.sql("""
+    /**
+     * Sets the state the reconciler derived from generation {@code generation} of the deployment; false when the
+     * deployment has moved on since (deleted, scaled), so that a pass that read it before never overwrites a newer
+     * intent, such as DELETING with READY. The next pass derives the state again.
+     */
+    boolean setState(UUID id, long generation, DeploymentState state, String reason) {
+        return jdbc.sql("""
                         UPDATE deployment SET state = ?, state_reason = ?, updated_at = now(),
                             deleted_at = CASE WHEN ? = 'DELETED' THEN now() ELSE deleted_at END
-                        WHERE id = ?""")
-                .params(state.name(), reason, state.name(), id).update();
+                        WHERE id = ? AND generation = ?""")
+                .params(state.name(), reason, state.name(), id, generation).update() == 1;
     }
 
     /** Replicas not STOPPED, by ordinal. */

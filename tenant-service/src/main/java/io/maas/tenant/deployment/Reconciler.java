@@ -363,7 +363,9 @@ class Reconciler implements SmartLifecycle {
         if (row.state() == state && Objects.equals(row.stateReason(), reason)) {
             return row;
         }
-        rows.setState(row.id(), state, reason);
+        if (!rows.setState(row.id(), row.generation(), state, reason)) {
+            return row; // changed while this pass looked at it: the next pass decides
+        }
         if (row.state() != state) {
             boolean warning = state == DeploymentState.FAILED || state == DeploymentState.DEGRADED;
             event(row, null, warning, camel(state), "Deployment is " + state + (reason == null ? "" : ": " + reason));

@@ -66,6 +66,18 @@ class ReconcilerIT extends ServiceTest {
     Catalog catalog;
 
     @Test
+    void aStateDerivedBeforeADeleteNeverOverwritesDeleting() {
+        UUID id = UUID.fromString(admin().post("/api/v1/deployments", """
+                {"name":"race-%s","model":"demo-moe","runtime":"simulated","replicas":0}""".formatted(UUID.randomUUID().toString()
+                .substring(0, 8))).json().get("id").asString());
+        var seenByAPass = rows.find(id).orElseThrow();
+        admin().send("DELETE", "/api/v1/deployments/" + id, null);
+
+        assertThat(rows.setState(id, seenByAPass.generation(), DeploymentState.READY, null)).isFalse();
+        assertThat(rows.find(id).orElseThrow().state()).isIn(DeploymentState.DELETING, DeploymentState.DELETED);
+    }
+
+    @Test
     void aCrashingReplicaIsRestartedWithGrowingBackOffUntilTheDeploymentIsFailed() throws Exception {
         sharedReconciler.stop();
         CrashingTarget target = new CrashingTarget();
