@@ -128,6 +128,8 @@ class RoutingIT {
 
         awaitWithin(Duration.ofSeconds(2), () -> deploymentOf(chat(owner, "routed", "which one")).equals(own.toString()));
         assertThat(deploymentOf(chat(other, "routed", "which one"))).isEqualTo(shared.toString());
+        // gone again, so that "routed" of the other tests is the static route and not this test's deployment
+        TestRows.execute("UPDATE deployment SET state = 'DELETED' WHERE id IN (?, ?)", shared, own);
     }
 
     @Test
@@ -184,6 +186,8 @@ class RoutingIT {
     void aBurstOfFiftySimultaneousRequestsIsSpreadByInFlightCount() throws Exception {
         Tenant tenant = tenant();
         String prompt = "one hot system prompt " + UUID.randomUUID() + " ".repeat(200);
+        // the three engines healthy in the gateway's view (it may have just started, or a test before may have ejected one)
+        awaitWithin(Duration.ofSeconds(5), () -> Stream.of(e1, e2, e3).allMatch(e -> monitor.of(e.uri()).available()));
         List<Callable<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             burst.add(() -> chat(tenant, "routed", prompt, 40));
