@@ -4,6 +4,7 @@ import io.maas.api.openai.ApiException;
 import io.maas.api.openai.Usage;
 import io.maas.api.sse.SseWriter;
 import io.maas.gateway.relay.AnswerSink;
+import io.maas.gateway.relay.EventStreams;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -66,13 +67,7 @@ final class AnthropicAnswer implements AnswerSink {
 
     @Override
     public void streamStarted() throws IOException {
-        if (!response.isCommitted()) {
-            response.setStatus(200);
-            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no");
-        }
+        EventStreams.start(response);
         stream().start();
     }
 

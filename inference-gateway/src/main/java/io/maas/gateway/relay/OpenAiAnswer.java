@@ -49,14 +49,7 @@ final class OpenAiAnswer implements AnswerSink {
 
     @Override
     public void streamStarted() {
-        if (response.isCommitted()) {
-            return; // sent while the request was queued
-        }
-        response.setStatus(200);
-        response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
+        EventStreams.start(response);
     }
 
     @Override
