@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run gateway [--seconds 15] [--connections 64] [--rounds 2]: P1, non-stream requests per second and latency
+# bench/run gateway [--seconds 15] [--connections 64] [--rounds 2] [--warmup 60]: P1, non-stream requests per second and latency
 # through the gateway with every guarantee on vs nginx proxy_pass, both in front of the same canned engine, driven by
 # wrk, in one run, on a throwaway database of the local PostgreSQL (MAAS_BENCH_PG_URL / _USER / _PASSWORD).
 # Installs wrk and nginx with apt-get when missing, as ./platform installs what it needs.

@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lastGoodFor while PostgreSQL cannot be asked, keys and limits looked up less than this long ago are still
  *                    served from the last good lookup (their usage waits in the spool); older ones are refused with 503
  * @param engineConnectTimeout connecting to an engine; past it the next endpoint is tried
+ * @param engineKeepAlive a connection to an engine idle for longer is closed rather than reused: below the engines' own
+ *                        keep-alive (uvicorn, under vLLM: 5 s)
  * @param engineResponseTimeout until an engine starts answering (it may queue the request); never past the request deadline
  * @param engineIdleTimeout a streamed answer during which the engine sends nothing for this long is cut off and billed
  *                          for what the engine did (its receipt)
@@ -46,6 +48,7 @@ public record GatewayProperties(
         @DefaultValue("3s") Duration keyCacheTtl,
         @DefaultValue("5m") Duration lastGoodFor,
         @DefaultValue("2s") Duration engineConnectTimeout,
+        @DefaultValue("2s") Duration engineKeepAlive,
         @DefaultValue("10m") Duration engineResponseTimeout,
         @DefaultValue("60s") Duration engineIdleTimeout,
         @DefaultValue("20m") Duration requestDeadline,

@@ -4,12 +4,14 @@ import io.maas.bench.BenchDatabase;
 import io.maas.bench.JarProcess;
 import io.maas.bench.Options;
 import io.maas.bench.Results;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 /**
  * P1, non-stream requests: the gateway against nginx, both in front of the same canned engine (an nginx
@@ -27,7 +29,9 @@ import java.util.List;
  * PostgreSQL are counted against the 2xx answers wrk received.
  *
  * <p>Options: {@code --jar} the gateway's runnable jar (required), {@code --seconds} per measurement (default 15),
- * {@code --connections} (64), {@code --rounds} (2).
+ * {@code --connections} (64), {@code --rounds} (2), {@code --warmup} seconds of both gateway tenants' load at once
+ * before the first round (60: the JIT has then compiled the gateway's request path; with less, the first rounds
+ * measure the compiler competing with the gateway for the 2 cores).
  */
 public final class GatewayBench {
 
@@ -50,13 +54,15 @@ public final class GatewayBench {
         Duration seconds = Duration.ofSeconds(options.getInt("seconds", 15));
         int connections = options.getInt("connections", 64);
         int rounds = options.getInt("rounds", 2);
+        Duration warmup = Duration.ofSeconds(options.getInt("warmup", 60));
         Path dir = Files.createDirectories(Path.of("bench", "target", "gateway-bench"));
         try (BenchDatabase db = new BenchDatabase("gateway")) {
-            run(db, jar, dir, seconds, connections, rounds);
+            run(db, jar, dir, seconds, connections, rounds, warmup);
         }
     }
 
-    private static void run(BenchDatabase db, Path jar, Path dir, Duration seconds, int connections, int rounds) throws Exception {
+    private static void run(BenchDatabase db, Path jar, Path dir, Duration seconds, int connections, int rounds, Duration warmup)
+            throws Exception {
         BenchTenant full = BenchTenant.create(db, MODEL, true);
         BenchTenant plain = BenchTenant.create(db, MODEL, false);
         Path recording = dir.resolve("gateway.jfr").toAbsolutePath();
@@ -80,9 +86,8 @@ public final class GatewayBench {
             Wrk fullLoad = new Wrk(dir, BODY, full.apiKey(), 2, connections);
             Wrk plainLoad = new Wrk(Files.createDirectories(dir.resolve("plain")), BODY, plain.apiKey(), 2, connections);
             var url = gateway.base().resolve("/v1/chat/completions");
-            System.out.println("warming up the gateway and nginx …");
-            check(fullLoad.run(url, Duration.ofSeconds(10)), "gateway warm-up");
-            check(plainLoad.run(url, Duration.ofSeconds(5)), "gateway warm-up (postpaid)");
+            System.out.printf("warming up the gateway (%d s, both tenants at once) and nginx …%n", warmup.toSeconds());
+            warmUp(fullLoad, plainLoad, url, warmup);
             fullLoad.run(proxy.base().resolve("/v1/chat/completions"), Duration.ofSeconds(3));
             answered += full.records(db) + plain.records(db);
             long before = answered;
@@ -116,6 +121,19 @@ public final class GatewayBench {
                 + "to a file), one static route to the canned engine, round-robin; a flight recording (settings=profile) ran throughout.");
         results.section("Gateway's hottest methods (JFR execution samples, jfr view hot-methods)", hotMethods(recording));
         results.save(Path.of("bench/results"));
+    }
+
+    /**
+     * Both tenants' requests at once, so that the JIT compiles the gateway for the mix of paths the rounds take (one
+     * tenant at a time would leave the other's branches uncompiled, and each switch would deoptimize and recompile).
+     */
+    private static void warmUp(Wrk full, Wrk plain, URI url, Duration warmup) throws Exception {
+        try (var both = Executors.newFixedThreadPool(2)) {
+            var guarded = both.submit(() -> check(full.run(url, warmup), "gateway warm-up"));
+            var postpaid = both.submit(() -> check(plain.run(url, warmup), "gateway warm-up (postpaid)"));
+            guarded.get();
+            postpaid.get();
+        }
     }
 
     private static Wrk.Run check(Wrk.Run run, String what) {

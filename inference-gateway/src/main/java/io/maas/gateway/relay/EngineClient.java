@@ -11,15 +11,10 @@ import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.routing.Lease;
 import io.maas.gateway.routing.ModelRoutes;
 import io.maas.gateway.routing.Router;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -80,7 +75,7 @@ class EngineClient {
         }
     }
 
-    private final HttpClient http;
+    private final EngineHttp http;
     private final JsonMapper json;
     private final Duration responseTimeout;
     private final EngineSecret engineSecret;
@@ -88,20 +83,28 @@ class EngineClient {
 
     EngineClient(GatewayProperties properties, JsonMapper json, Router router) {
         this.router = router;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.engineConnectTimeout())
-                .build();
+        this.http = new EngineHttp(properties.engineConnectTimeout(), properties.engineKeepAlive());
         this.json = json;
         this.responseTimeout = properties.engineResponseTimeout();
         this.engineSecret = properties.engineSecret();
     }
 
-    /** Every call to an engine carries the gateway's secret. */
-    private HttpRequest.Builder toEngine(URI uri) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
-        engineSecret.authorization().ifPresent(value -> request.header(EngineSecret.HEADER, value));
-        return request;
+    /** Every call to an engine carries the gateway's secret: the headers of a call, as name, value pairs. */
+    private String[] toEngine(String... headers) {
+        return engineSecret.authorization()
+                .map(value -> {
+                    String[] all = Arrays.copyOf(headers, headers.length + 2);
+                    all[headers.length] = EngineSecret.HEADER;
+                    all[headers.length + 1] = value;
+                    return all;
+                })
+                .orElse(headers);
+    }
+
+    /** Closes the kept-alive connections to engines. */
+    @PreDestroy
+    void close() {
+        http.close();
     }
 
     /**
@@ -120,21 +123,21 @@ class EngineClient {
             tried.add(endpoint);
             boolean accepted = false;
             try {
-                HttpResponse<InputStream> response = send(route, endpoint.resolve(api.path()), requestId, body, lease, deadline);
+                EngineHttp.Response response = send(route, endpoint.resolve(api.path()), requestId, body, lease, deadline);
                 if (response == null) {
                     continue;
                 }
-                if (response.statusCode() == 200) {
+                if (response.status() == 200) {
                     accepted = true;
                     return new EngineCall(lease, response.body());
                 }
                 ApiException refusal = refusal(route, endpoint, requestId, response);
-                if (response.statusCode() == 503) {
+                if (response.status() == 503) {
                     lease.refused();
-                } else if (response.statusCode() >= 500) {
+                } else if (response.status() >= 500) {
                     lease.fault();
                 }
-                if (response.statusCode() != 503 && response.statusCode() != 429) {
+                if (response.status() != 503 && response.status() != 429) {
                     throw refusal;
                 }
             } finally {
@@ -153,35 +156,31 @@ class EngineClient {
      *
      * @throws SentWithoutAnswer when the engine got the request and gave no answer
      */
-    private HttpResponse<InputStream> send(ModelRoutes.Route route, URI uri, String requestId, byte[] body, Lease lease,
+    private EngineHttp.Response send(ModelRoutes.Route route, URI uri, String requestId, byte[] body, Lease lease,
             Instant deadline) {
         URI endpoint = lease.endpoint();
         Duration left = Duration.between(Instant.now(), deadline);
-        HttpRequest request = toEngine(uri)
-                .timeout(left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout)
-                .header("Content-Type", "application/json")
-                .header(RequestId.HEADER, requestId)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
+            return http.send(uri, "POST", body,
+                    left.compareTo(responseTimeout) < 0 ? Duration.ofMillis(Math.max(1, left.toMillis())) : responseTimeout,
+                    toEngine("Content-Type", "application/json", RequestId.HEADER, requestId));
+        } catch (EngineHttp.Unreachable e) {
             log.warn("Engine {} of model {} unreachable for request {}: {}", endpoint, route.model(), requestId, e.toString());
             lease.fault();
             return null;
-        } catch (HttpTimeoutException e) {
+        } catch (EngineHttp.NoAnswerInTime e) {
             log.warn("Engine {} did not start answering request {} in time", endpoint, requestId);
             throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_UNAVAILABLE, "The engine serving '"
                     + route.model() + "' did not start answering in time. Retry later."), e);
         } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) { // a blocked read ends with the socket closed by the interrupt
+                throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_UNAVAILABLE,
+                        "The gateway is shutting down. Retry."), e);
+            }
             log.warn("Engine {} failed request {} before answering: {}", endpoint, requestId, e.toString());
             lease.fault();
             throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_ERROR, "The engine serving '"
                     + route.model() + "' failed. Retry later."), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SentWithoutAnswer(lease, new ApiException(ApiError.ENGINE_UNAVAILABLE,
-                    "The gateway is shutting down. Retry."), e);
         }
     }
 
@@ -190,28 +189,24 @@ class EngineClient {
      * finish; empty when the engine cannot say (it is gone, or forgot the request).
      */
     Optional<Usage> finalUsage(URI endpoint, String requestId, Duration wait) {
-        HttpRequest request = toEngine(endpoint.resolve(EngineReceipt.path(requestId) + "?waitMs=" + wait.toMillis()))
-                .timeout(wait.plusSeconds(2))
-                .GET()
-                .build();
+        URI receipt = endpoint.resolve(EngineReceipt.path(requestId) + "?waitMs=" + wait.toMillis());
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                log.warn("Engine {} has no receipt for request {} (HTTP {})", endpoint, requestId, response.statusCode());
-                return Optional.empty();
+            EngineHttp.Response response = http.send(receipt, "GET", null, wait.plusSeconds(2), toEngine());
+            try (InputStream body = response.body()) {
+                if (response.status() != 200) {
+                    log.warn("Engine {} has no receipt for request {} (HTTP {})", endpoint, requestId, response.status());
+                    return Optional.empty();
+                }
+                return Optional.ofNullable(json.readValue(body.readAllBytes(), EngineReceipt.class).usage());
             }
-            return Optional.ofNullable(json.readValue(response.body(), EngineReceipt.class).usage());
         } catch (IOException | JacksonException e) {
             log.warn("Engine {} did not give the receipt of request {}: {}", endpoint, requestId, e.toString());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
 
-    private ApiException refusal(ModelRoutes.Route route, URI endpoint, String requestId, HttpResponse<InputStream> response) {
-        int status = response.statusCode();
+    private ApiException refusal(ModelRoutes.Route route, URI endpoint, String requestId, EngineHttp.Response response) {
+        int status = response.status();
         ErrorResponse.Body error = null;
         try (InputStream body = response.body()) {
             error = json.readValue(body.readNBytes(64 * 1024), ErrorResponse.class).error();
