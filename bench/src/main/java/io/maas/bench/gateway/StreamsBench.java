@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * first token, and the gateway's CPU time per relayed event (its JVM's CPU time over the round / events relayed).
  *
  * <p>Options: {@code --gateway-jar}, {@code --adapter-jar} (required), {@code --streams} (1000), {@code --tokens}
- * per answer (64), {@code --itl-ms} (35: within the 20–50 ms of real engines), {@code --rounds} (2).
+ * per answer (64), {@code --itl-ms} (35: within the 20–50 ms of real engines), {@code --rounds} (2), {@code --warmup}
+ * seconds of streams through the gateway before the first round (60: until the JIT has compiled the relay; a shorter
+ * warm-up measures the compiler competing with the gateway for the 2 cores).
  */
 public final class StreamsBench {
 
@@ -64,14 +66,15 @@ public final class StreamsBench {
         int tokens = options.getInt("tokens", 64);
         int itl = options.getInt("itl-ms", 35);
         int rounds = options.getInt("rounds", 2);
+        Duration warmup = Duration.ofSeconds(options.getInt("warmup", 60));
         Path dir = Files.createDirectories(Path.of("bench", "target", "streams-bench"));
         try (BenchDatabase db = new BenchDatabase("streams")) {
-            run(db, gatewayJar, adapterJar, dir, streams, tokens, itl, rounds);
+            run(db, gatewayJar, adapterJar, dir, streams, tokens, itl, rounds, warmup);
         }
     }
 
-    private static void run(BenchDatabase db, Path gatewayJar, Path adapterJar, Path dir, int streams, int tokens, int itl, int rounds)
-            throws Exception {
+    private static void run(BenchDatabase db, Path gatewayJar, Path adapterJar, Path dir, int streams, int tokens, int itl, int rounds,
+                            Duration warmup) throws Exception {
         BenchTenant tenant = BenchTenant.create(db, MODEL, true);
         var results = new Results("streams", "P2: " + streams + " concurrent SSE streams, gateway vs nginx (proxy_buffering off), "
                 + "simulated engine at " + itl + " ms per token",
@@ -97,8 +100,10 @@ public final class StreamsBench {
                     .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
             URI viaGateway = gateway.base().resolve("/v1/chat/completions");
             URI viaNginx = proxy.base().resolve("/v1/chat/completions");
-            System.out.println("warming up …");
-            round(http, viaGateway, tenant.apiKey(), Math.min(streams, 200), tokens);
+            System.out.printf("warming up the gateway (%d s) and nginx …%n", warmup.toSeconds());
+            for (long end = System.nanoTime() + warmup.toNanos(); System.nanoTime() - end < 0; ) {
+                round(http, viaGateway, tenant.apiKey(), Math.min(streams, 200), tokens);
+            }
             round(http, viaNginx, tenant.apiKey(), Math.min(streams, 200), tokens);
             for (int r = 1; r <= rounds; r++) {
                 Round reference = round(http, viaNginx, tenant.apiKey(), streams, tokens);

@@ -55,6 +55,13 @@ public interface AnswerSink {
         event(chunk.data());
     }
 
+    /**
+     * Sends on what {@link #event(SseFrame)} wrote: the relay calls it when no further event is at hand, so a sink that
+     * writes the bytes through may hold them until then (events that came from the engine together leave together).
+     */
+    default void flush() throws IOException {
+    }
+
     /** The stream ended normally and {@code usage} (what is billed) is recorded. */
     void completed(Usage usage) throws IOException;
 

@@ -6,7 +6,6 @@ import io.maas.api.sse.SseFrameReader.SseFrame;
 import io.maas.api.sse.SseWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +58,12 @@ final class OpenAiAnswer implements AnswerSink {
 
     @Override
     public void event(SseFrame chunk) throws IOException {
-        OutputStream out = response.getOutputStream();
-        chunk.writeTo(out);
-        out.flush();
+        chunk.writeTo(response.getOutputStream());
+    }
+
+    @Override
+    public void flush() throws IOException {
+        response.getOutputStream().flush();
     }
 
     @Override

@@ -16,7 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Relays an engine's event stream to an {@link AnswerSink} event by event (the OpenAI sink writes each event's
- * bytes as they came and flushes them to the client at once); nothing is buffered beyond one event. Events are
+ * bytes as they came); what was written is flushed to the client as soon as no further event is at hand
+ * ({@link SseFrameReader#nextIsBuffered()}), so events that came from the engine together leave together, in one
+ * write, and none waits for an event still on its way. Events are
  * relayed as bytes ({@link SseFrameReader}): only the one that carries the usage is decoded, parsed and, unless
  * the client asked for the usage too, relayed without it; an error is recognised by its first bytes. Nothing is
  * allocated per relayed event.
@@ -61,10 +63,12 @@ class StreamRelay {
         long relayed = 0;
         long tokens = 0;
         long first = 0;
+        boolean unflushed = false;
         try (SseFrameReader events = new SseFrameReader(engine)) {
             SseFrame event;
             while ((event = events.next()) != null) {
                 if (event.isDone()) {
+                    flush(client, unflushed);
                     return new Result(Outcome.COMPLETED, usage, tokens, first);
                 }
                 if (!event.hasData()) {
@@ -72,6 +76,7 @@ class StreamRelay {
                     continue;
                 }
                 boolean token = carriesToken(event);
+                boolean error = event.dataStartsWith(ERROR);
                 if (event.contains(USAGE) && !event.contains(NO_USAGE)) {
                     JsonNode chunk = json.readTree(event.data());
                     JsonNode reported = chunk.get("usage");
@@ -99,14 +104,22 @@ class StreamRelay {
                 if (token) {
                     tokens++;
                 }
-                if (event.dataStartsWith(ERROR)) {
+                unflushed = !error && events.nextIsBuffered(); // else what was written goes now
+                flush(client, !unflushed);
+                if (error) {
                     return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
                 }
             }
+            flush(client, unflushed);
             return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         } catch (ClientGone e) {
             return new Result(Outcome.CLIENT_CANCELLED, usage, tokens, first);
         } catch (IOException | UncheckedIOException | JacksonException e) {
+            try {
+                flush(client, unflushed); // what was written before the engine failed
+            } catch (ClientGone gone) {
+                return new Result(Outcome.CLIENT_CANCELLED, usage, tokens, first);
+            }
             return new Result(Outcome.ENGINE_ERROR, usage, tokens, first);
         }
     }
@@ -132,6 +145,17 @@ class StreamRelay {
     private static void send(AnswerSink client, String chunk) throws ClientGone {
         try {
             client.event(chunk);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    private static void flush(AnswerSink client, boolean needed) throws ClientGone {
+        if (!needed) {
+            return;
+        }
+        try {
+            client.flush();
         } catch (IOException e) {
             throw new ClientGone(e);
         }

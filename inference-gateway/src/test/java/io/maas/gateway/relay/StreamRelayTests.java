@@ -50,10 +50,30 @@ class StreamRelayTests {
         assertThat(result.tokensRelayed()).isEqualTo(1);
     }
 
+    @Test
+    void eventsThatCameTogetherAreFlushedTogetherAndNothingWaitsForAnEventOnItsWay() {
+        String together = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n"
+                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}\n\ndata: {\"choi";
+        String later = "ces\":[{\"index\":0,\"delta\":{\"content\":\"c\"}}]}\n\n";
+        String done = "data: [DONE]\n\n";
+        var engine = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                new ByteArrayInputStream(together.getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayInputStream(later.getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayInputStream(done.getBytes(StandardCharsets.UTF_8)))));
+        Sink client = new Sink();
+
+        StreamRelay.Result result = relay.relay(engine, client, false);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(client.sent).containsExactly("a", "b", "flush", "c", "flush");
+    }
+
     /** Keeps what a client would have been sent. */
     private static final class Sink implements AnswerSink {
 
         final List<String> events = new ArrayList<>();
+        /** The content of each event and each flush, in order. */
+        final List<String> sent = new ArrayList<>();
 
         @Override
         public void admitted(Map<String, String> headers) {
@@ -66,6 +86,13 @@ class StreamRelayTests {
         @Override
         public void event(String chunk) {
             events.add(chunk);
+            JsonNode delta = JsonMapper.builder().build().readTree(chunk).path("choices").path(0).path("delta");
+            sent.add(delta.path("content").asString(""));
+        }
+
+        @Override
+        public void flush() {
+            sent.add("flush");
         }
 
         @Override

@@ -64,6 +64,35 @@ public final class SseFrameReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@link #next} returns without reading: the next event is already here whole (or the stream ended). A
+     * relay flushes what it wrote only when it is not, so that events that came together leave together.
+     */
+    public boolean nextIsBuffered() {
+        if (eof) {
+            return true;
+        }
+        boolean content = false;
+        int line = start;
+        for (int i = start; i < end; ) {
+            byte b = buffer[i];
+            if (b != '\n' && b != '\r') {
+                i++;
+                continue;
+            }
+            if (b == '\r' && i + 1 == end) {
+                return false; // CR or CRLF: the next byte decides
+            }
+            if (i == line && content) {
+                return true;
+            }
+            content |= i != line;
+            i += b == '\r' && buffer[i + 1] == '\n' ? 2 : 1;
+            line = i;
+        }
+        return false;
+    }
+
     private SseFrame emit(int to) {
         frame.set(buffer, start, to);
         start = to;

@@ -45,6 +45,20 @@ class SseFrameReaderTests {
     }
 
     @Test
+    void saysWhetherTheNextEventIsHereWholeSoThatARelayFlushesOnlyThen() throws IOException {
+        String twoAndAHalf = "\ndata: 1\n\ndata: 2\r\n\r\ndata: 3\r";
+        try (var reader = new SseFrameReader(stream(twoAndAHalf, twoAndAHalf.length()))) {
+            assertThat(reader.nextIsBuffered()).as("nothing read yet").isFalse();
+            assertThat(reader.next().data()).isEqualTo("1");
+            assertThat(reader.nextIsBuffered()).as("the second came with the first").isTrue();
+            assertThat(reader.next().data()).isEqualTo("2");
+            assertThat(reader.nextIsBuffered()).as("the third is cut off at a CR").isFalse();
+            assertThat(reader.next().data()).isEqualTo("3");
+            assertThat(reader.nextIsBuffered()).as("the stream ended").isTrue();
+        }
+    }
+
+    @Test
     void readsTheSameEventsWhateverHowTheBytesArriveOneByteAtATimeIncluded() throws IOException {
         for (int chunk : new int[] {1, 2, 3, 7, 13}) {
             List<String> events = new ArrayList<>();
