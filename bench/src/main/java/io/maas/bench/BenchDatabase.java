@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -35,6 +36,30 @@ public final class BenchDatabase implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /**
+     * The median time, in microseconds, of one durable commit on this PostgreSQL: a one-row INSERT in its own
+     * transaction, {@code count} times one after the other. A request that waits for a durable write waits at least
+     * this long (its disk's flush), however its writes are batched.
+     */
+    public double commitMicros(int count) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url(), user, password);
+             var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS bench_commit_floor (n int)");
+            long[] micros = new long[count];
+            try (var insert = connection.prepareStatement("INSERT INTO bench_commit_floor VALUES (?)")) {
+                for (int i = 0; i < count; i++) {
+                    long start = System.nanoTime();
+                    insert.setInt(1, i);
+                    insert.executeUpdate();
+                    micros[i] = (System.nanoTime() - start) / 1000;
+                }
+            }
+            statement.execute("DROP TABLE bench_commit_floor");
+            Arrays.sort(micros);
+            return micros[count / 2];
+        }
     }
 
     @Override
