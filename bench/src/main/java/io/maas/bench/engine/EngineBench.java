@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
  * The same prompts and seeds go to each, in alternating rounds, so the machine's noise falls on all.
  *
  * <p>Arguments: {@code --gateway URL --key KEY --engine URL --engine-secret SECRET --model-file GGUF [--requests N]
- * [--max-tokens N] [--rounds N] [--concurrency 1,2]}.
+ * [--max-tokens N] [--rounds N] [--concurrency 1,2] [--warmup N]}: {@code --warmup} requests per path before the rounds
+ * (32: enough tokens that the JIT has compiled the gateway's and the adapter's relay, as in a server that has run a while).
  */
 public final class EngineBench {
 
@@ -41,6 +42,7 @@ public final class EngineBench {
         int requests = options.getInt("requests", 8);
         int maxTokens = options.getInt("max-tokens", 256);
         int rounds = options.getInt("rounds", 3);
+        int warmup = options.getInt("warmup", 32);
         List<Integer> concurrencies = Arrays.stream(options.get("concurrency", "1,2").split(",")).map(Integer::parseInt).toList();
         String model = options.get("model", "demo-moe");
 
@@ -55,7 +57,7 @@ public final class EngineBench {
                 Map<Target, Stats> stats = new java.util.LinkedHashMap<>();
                 targets.forEach(t -> stats.put(t, new Stats()));
                 for (Target target : targets) {
-                    batch(target, concurrency, 2, maxTokens, 0); // warm-up: JIT, connections, slots
+                    batch(target, concurrency, warmup, maxTokens, 0); // warm-up: JIT, connections, slots
                 }
                 for (int round = 0; round < rounds; round++) {
                     for (Target target : targets) {

@@ -14,7 +14,12 @@ import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP/1.1 to engine adapters, blocking on the caller's virtual thread, over connections kept alive per endpoint.
@@ -55,15 +60,21 @@ final class EngineHttp implements AutoCloseable {
 
     private static final int MAX_IDLE_PER_ENDPOINT = 256;
     private static final int BUFFER = 16 * 1024;
+    /** A request body larger than this may not fit the socket's send buffer: its write is bounded by a timer. */
+    private static final int LARGE_BODY = 64 * 1024;
 
     private final int connectMillis;
     private final long idleLimitNanos;
     private final Map<String, Deque<Connection>> idle = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService writeTimer;
     private volatile boolean closed;
 
     EngineHttp(Duration connectTimeout, Duration idleLimit) {
         this.connectMillis = Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
         this.idleLimitNanos = idleLimit.toNanos();
+        var timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("engine-write-timer").factory());
+        timer.setRemoveOnCancelPolicy(true);
+        this.writeTimer = timer;
     }
 
     /**
@@ -100,6 +111,7 @@ final class EngineHttp implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        writeTimer.shutdownNow();
         idle.values().forEach(connections -> {
             for (Connection c; (c = connections.pollFirst()) != null; ) {
                 c.close();
@@ -151,13 +163,12 @@ final class EngineHttp implements AutoCloseable {
     }
 
     private void giveBack(Connection connection) {
-        Deque<Connection> connections = idle.computeIfAbsent(connection.authority, a -> new ConcurrentLinkedDeque<>());
-        if (closed || connections.size() >= MAX_IDLE_PER_ENDPOINT) {
+        Deque<Connection> connections = idle.computeIfAbsent(connection.authority, a -> new LinkedBlockingDeque<>(MAX_IDLE_PER_ENDPOINT));
+        connection.idleSince = System.nanoTime();
+        if (closed || !connections.offerFirst(connection)) {
             connection.close();
             return;
         }
-        connection.idleSince = System.nanoTime();
-        connections.addFirst(connection);
         if (closed && connections.remove(connection)) {
             connection.close();
         }
@@ -203,6 +214,7 @@ final class EngineHttp implements AutoCloseable {
         private int position;
         private int limit;
         private long received;
+        private volatile boolean cutOff;
         volatile long idleSince;
 
         Connection(Socket socket, String authority) throws IOException {
@@ -215,8 +227,16 @@ final class EngineHttp implements AutoCloseable {
         Response exchange(byte[] request, int headMillis) throws IOException, Stale {
             received = 0;
             try {
-                out.write(request);
-                out.flush();
+                // a socket write has no timeout: an engine that takes a large body and never reads it is cut off by a timer
+                ScheduledFuture<?> cutOff = request.length > LARGE_BODY ? cutOffAfter(headMillis) : null;
+                try {
+                    out.write(request);
+                    out.flush();
+                } finally {
+                    if (cutOff != null) {
+                        cutOff.cancel(false);
+                    }
+                }
                 socket.setSoTimeout(headMillis);
                 int status;
                 Head head;
@@ -230,6 +250,9 @@ final class EngineHttp implements AutoCloseable {
                 close();
                 throw new NoAnswerInTime("no answer within " + headMillis + " ms", e);
             } catch (IOException e) {
+                if (cutOff) {
+                    throw new NoAnswerInTime("the engine did not take the request within " + headMillis + " ms", e);
+                }
                 if (reused && received == 0) {
                     throw new Stale(e);
                 }
@@ -354,6 +377,18 @@ final class EngineHttp implements AutoCloseable {
 
         void close() {
             closeQuietly(socket);
+        }
+
+        /** Closes the connection in {@code millis} unless the returned timer is cancelled first. */
+        private ScheduledFuture<?> cutOffAfter(int millis) {
+            try {
+                return writeTimer.schedule(() -> {
+                    cutOff = true;
+                    close();
+                }, millis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return null; // shutting down: the write is cut off with the connections
+            }
         }
 
         /** A body framed by Content-Length. */

@@ -271,6 +271,26 @@ class EngineHttpTests {
     }
 
     @Test
+    void aLargeBodyTheEngineNeverReadsIsCutOffAtTheHeadTimeout() throws Exception {
+        try (var stuck = new ServerSocket()) {
+            stuck.setReceiveBufferSize(4096);
+            stuck.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            Thread.ofVirtual().start(() -> {
+                try (Socket accepted = stuck.accept()) {
+                    accepted.setSoTimeout(10_000);
+                    Thread.sleep(10_000); // takes the connection, never reads
+                } catch (Exception ignored) {
+                    // the test is over
+                }
+            });
+            byte[] large = new byte[32 * 1024 * 1024];
+
+            assertThatThrownBy(() -> http.send(URI.create("http://127.0.0.1:" + stuck.getLocalPort() + "/v1/chat/completions"), "POST",
+                    large, Duration.ofMillis(300))).isInstanceOf(EngineHttp.NoAnswerInTime.class);
+        }
+    }
+
+    @Test
     void nothingListeningIsUnreachable() throws Exception {
         int port;
         try (var closed = new ServerSocket(0)) {
