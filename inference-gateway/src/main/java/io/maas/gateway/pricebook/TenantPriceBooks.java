@@ -6,6 +6,8 @@ import io.maas.pricing.PriceBook;
 import io.maas.pricing.PriceBookVersion;
 import io.maas.pricing.PricingJson;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +27,14 @@ import org.springframework.stereotype.Component;
 public class TenantPriceBooks {
 
     private record Head(UUID id, String name, String decidingInstant, int versions) {
+    }
+
+    /** A tenant and the head of its book in force. */
+    private record TenantHead(UUID tenant, UUID id, String name, String decidingInstant, int versions) {
+
+        Head head() {
+            return new Head(id, name, decidingInstant, versions);
+        }
     }
 
     /** A tenant's book as it was asked at {@code askedNanos} ({@link System#nanoTime()}). */
@@ -53,6 +63,23 @@ public class TenantPriceBooks {
                 .query(Head.class)
                 .optional()
                 .map(head -> parsed.computeIfAbsent(head, this::load));
+    }
+
+    /**
+     * {@link #of(UUID)} of each of {@code tenantIds}, asked in one query (a settlement batch's tenants); a tenant
+     * without a book is absent from the answer.
+     */
+    public Map<UUID, PriceBook> of(Collection<UUID> tenantIds) {
+        Map<UUID, PriceBook> books = new HashMap<>();
+        jdbc.sql("""
+                        SELECT t.id AS tenant, b.id, b.name, b.deciding_instant,
+                               (SELECT count(*) FROM price_book_version v WHERE v.book_id = b.id) AS versions
+                        FROM unnest(?::uuid[]) AS t(id) JOIN price_book b ON b.id = price_book_in_force(t.id)""")
+                .param(tenantIds.stream().map(UUID::toString).toArray(String[]::new))
+                .query(TenantHead.class)
+                .list()
+                .forEach(row -> books.put(row.tenant(), parsed.computeIfAbsent(row.head(), this::load)));
+        return books;
     }
 
     /**
