@@ -26,7 +26,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedRuntimeException;
@@ -46,13 +45,12 @@ import org.springframework.transaction.support.TransactionOperations;
  * request twice keeps the first record and prices it once. Called before the client is sent the
  * end of the response, so a client that saw a complete answer always has a record behind it.
  *
- * <p><b>Group commit.</b> {@link #record} hands the record to the writer threads and waits until that
- * record is durable. A writer takes every record that is waiting (at most {@value #MAX_BATCH}), prices them
+ * <p><b>Group commit.</b> {@link #record} hands the record to one writer thread and waits until that
+ * record is durable. The writer takes every record that is waiting (at most {@value #MAX_BATCH}), prices them
  * and commits them in one transaction: while one batch commits, the next gathers, so a lone request is
- * written at once and a busy gateway writes hundreds per commit, with no timer. There are {@value #WRITERS}
- * writers, each on its own connection, so that one prices and writes its batch while the other's commits;
- * their transactions take the rows they share in one order (the roll-ups in key order, then the money
- * reservations' blocks in id order), so they wait for each other there but cannot deadlock. In that transaction,
+ * written at once and a busy gateway writes hundreds per commit, with no timer. (A second writer on its own
+ * connection, tried on the 2-core benchmark machine, did not write more per second: PostgreSQL's share of
+ * the cores is what a batch waits for.) In that transaction,
  * for each new record: the usage record, its priced ledger entry, the daily roll-ups (summed per batch,
  * {@link UsageLedger}), the end of the request's money reservation ({@link DurableReservations#end})
  * and of its journal entry ({@link RequestJournal#close}). The price comes from the pricing library
@@ -82,7 +80,6 @@ public class UsageRecorder {
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     static final int REPLAY_SECONDS = 10;
     static final int MAX_BATCH = 512;
-    static final int WRITERS = 2;
 
     /** A record waiting for the writer, and whether it was new once it is durable. */
     private record Pending(UsageRecord record, CompletableFuture<Boolean> written) {
@@ -98,10 +95,10 @@ public class UsageRecorder {
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes = Metrics.summary(BATCH_METRIC);
     private final Timer batchTime = Metrics.timer("maas.usage.batch.commit");
-    private final List<Thread> writers;
+    private final Thread writer;
     private volatile boolean closed;
 
-    /** Starts the writer threads; {@link #close} stops them once every record handed to them is written. */
+    /** Starts the writer thread; {@link #close} stops it once every record handed to it is written. */
     public UsageRecorder(JdbcClient jdbc, TransactionOperations transactions, TenantPriceBooks books, UsageSpool spool,
                          DurableReservations reservations) {
         this.jdbc = jdbc;
@@ -111,8 +108,7 @@ public class UsageRecorder {
         this.spool = spool;
         this.reservations = reservations;
         this.journal = new RequestJournal(jdbc);
-        this.writers = IntStream.range(0, WRITERS)
-                .mapToObj(i -> Thread.ofPlatform().name("usage-writer-" + i).daemon().start(this::writeWhileOpen)).toList();
+        this.writer = Thread.ofPlatform().name("usage-writer").daemon().start(this::writeWhileOpen);
     }
 
     /**
@@ -125,24 +121,22 @@ public class UsageRecorder {
         var pending = new Pending(record, new CompletableFuture<>());
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             // written as part of the caller's transaction, whose locks (the orphan sweeper's claimed journal entry) the
-            // writers' transactions would wait for
+            // writer's transaction would wait for
             commit(List.of(pending), this::spool);
             return pending.written().join();
         }
         waiting.add(pending);
         if (closed && waiting.remove(pending)) {
-            commit(List.of(pending), this::spool); // the writers are stopping or gone: write it here
+            commit(List.of(pending), this::spool); // the writer is stopping or gone: write it here
         }
         return pending.written().join();
     }
 
-    /** Stops the writers after they wrote every record handed to them. */
+    /** Stops the writer after it wrote every record handed to it. */
     @PreDestroy
     public void close() throws InterruptedException {
         closed = true;
-        for (Thread writer : writers) {
-            writer.join();
-        }
+        writer.join();
     }
 
     private void writeWhileOpen() {
