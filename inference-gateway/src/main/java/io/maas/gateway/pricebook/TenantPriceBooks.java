@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -86,22 +87,31 @@ public class TenantPriceBooks {
      * The book pricing {@code tenantId}'s requests as it was asked less than {@code fresh} ago, else asked now: for
      * admission's worst case, whose limits are trusted as long ({@code platform.gateway.admission.policy-cache-ttl}),
      * so that admitting a request asks PostgreSQL nothing. A book assigned or a version added binds admission
-     * within {@code fresh}; settlement always asks ({@link #of}).
+     * within {@code fresh}; settlement always asks ({@link #of}). Once three quarters of {@code fresh} have passed
+     * the tenant's book is asked again in the background, so that a busy tenant's requests do not wait for it.
      */
     public Optional<PriceBook> of(UUID tenantId, Duration fresh) {
         long now = System.nanoTime();
         Asked asked = recent.get(tenantId);
         if (asked != null && now - asked.askedNanos() < fresh.toNanos()) {
+            if (now - asked.askedNanos() >= fresh.toNanos() / 4 * 3) {
+                asks.refreshAhead(tenantId, asking(tenantId, now));
+            }
             return asked.book();
         }
-        return asks.load(tenantId, () -> {
+        return asks.load(tenantId, asking(tenantId, now));
+    }
+
+    /** An ask of {@code tenantId}'s book, remembered as asked at {@code now} (before the query: never trusted too long). */
+    private Supplier<Optional<PriceBook>> asking(UUID tenantId, long now) {
+        return () -> {
             Optional<PriceBook> book = of(tenantId);
             if (recent.size() >= MAX_REMEMBERED) {
                 recent.clear();
             }
             recent.put(tenantId, new Asked(book, now));
             return book;
-        });
+        };
     }
 
     private PriceBook load(Head head) {
