@@ -59,11 +59,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p><b>Blocks: admission without a round trip.</b> A replica reserves for several requests at once: a
  * <i>block</i> is one reservation row ({@code request_id} {@code block:…}) for the worst case of as many
- * requests of one key and model as it admitted in its busiest second of the last {@value #RATE_SECONDS}
- * (at least {@value #MIN_BLOCK}, at most {@value #MAX_BLOCK}), checked and written exactly as a request's
- * own reservation, so every rule above counts it, on every replica. Requests are then held in the block in
- * memory while it has room (their worst cases add up to at most the block) and is younger than a tenth of
- * the lease ({@value #USABLE_SECONDS} s at most); the block's row lives as long as a request held in it runs
+ * requests of one key and model as it admitted in its busiest second of the last {@value #RATE_SECONDS}, or
+ * as twice its requests in flight when more (at least {@value #MIN_BLOCK}, at most {@value #MAX_BLOCK}),
+ * checked and written exactly as a request's own reservation, so every rule above counts it, on every
+ * replica. Requests are then held in the block in memory while it has room (their worst cases add up to at
+ * most the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's row lives as long as a request held in it runs
  * ({@link #renew}); a change of the limits or of the billing makes a new block. The usage record's
  * transaction takes what a request spent off its block's row, so the request is counted once, in the ledger
  * or in the block.
@@ -131,6 +131,7 @@ public class DurableReservations {
         long tokens;
         BigDecimal heldAmount = BigDecimal.ZERO;
         long heldTokens;
+        int heldRequests;
         long lastHeld;
         boolean retired;
 
@@ -259,7 +260,7 @@ public class DurableReservations {
                 retire(next);
                 giveBack(next);
             }
-            next = take(key, worst, size, 2, now, lease);
+            next = take(key, worst, Math.max(size, burst(current, taking)), 2, now, lease);
             if (next != null) {
                 blocks.put(key, next);
                 if (hold(key, requestId, worst, now, size, lease)) {
@@ -293,6 +294,7 @@ public class DurableReservations {
             }
             block.heldAmount = block.heldAmount.add(worst.amount());
             block.heldTokens += worst.tokens();
+            block.heldRequests++;
             block.lastHeld = System.nanoTime();
             low = block.full && block.runningLow(now);
         }
@@ -312,7 +314,8 @@ public class DurableReservations {
         taking.lock();
         try {
             if (blocks.get(key) == running && !ahead.containsKey(key)) {
-                Block next = take(key, worst, size, size, Instant.now(), lease);
+                int full = Math.max(size, burst(running, taking));
+                Block next = take(key, worst, full, full, Instant.now(), lease);
                 if (next != null) {
                     ahead.put(key, next);
                 }
@@ -323,6 +326,20 @@ public class DurableReservations {
             taking.unlock();
             takingAhead.remove(key);
         }
+    }
+
+    /**
+     * Twice the requests of a key in flight: held in its block {@code current} (may be null) and waiting for {@code taking}
+     * (an estimate), at most {@value #MAX_BLOCK}: a burst of requests of an idle key fills its next block at once.
+     */
+    private static int burst(Block current, ReentrantLock taking) {
+        int inFlight = taking.getQueueLength() + 1;
+        if (current != null) {
+            synchronized (current) {
+                inFlight += current.heldRequests;
+            }
+        }
+        return Math.min(MAX_BLOCK, 2 * inFlight);
     }
 
     /** A new block of {@code key} for {@code worst} × {@code size}, or its largest halving down to {@code fewest}; null when none fits. */
@@ -480,6 +497,7 @@ public class DurableReservations {
             synchronized (hold.block()) {
                 hold.block().heldAmount = hold.block().heldAmount.subtract(hold.worst().amount());
                 hold.block().heldTokens -= hold.worst().tokens();
+                hold.block().heldRequests--;
             }
             return;
         }
@@ -536,6 +554,7 @@ public class DurableReservations {
                     hold.block().tokens -= spent.tokens();
                     hold.block().heldAmount = hold.block().heldAmount.subtract(hold.worst().amount());
                     hold.block().heldTokens -= hold.worst().tokens();
+                    hold.block().heldRequests--;
                 }
             }
         };
