@@ -1,5 +1,6 @@
 package io.maas.bench.admission;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
@@ -98,7 +99,8 @@ public final class AdmissionBench {
             measure(redisAdmitter, json, List.of(ratedRedis), requests / 4, concurrency, null);
             measure(memoryAdmitter, json, List.of(prepaid), requests / 4, concurrency, jdbc);
             measure(memoryAdmitter, json, many, requests / 4, concurrency, jdbc);
-            var database = new Transactions(url, user, password);
+            var database = new Transactions(url, user, password, List.of(memory.getBean(HikariDataSource.class),
+                    shared.getBean(HikariDataSource.class)));
             long[] reference = measure(memoryAdmitter, json, List.of(none), requests, concurrency, null);
             double referenceTx = database.perRequest(requests);
             long[] inProcess = measure(memoryAdmitter, json, List.of(rated), requests, concurrency, null);
@@ -151,20 +153,24 @@ public final class AdmissionBench {
 
     /**
      * The bench database's committed transactions ({@code pg_stat_database}) and the reservation rows inserted in it
-     * (blocks and requests reserved alone, {@code pg_stat_user_tables}), per request since the last call.
+     * (blocks and requests reserved alone, {@code pg_stat_user_tables}), per request since the last call. An idle
+     * PostgreSQL 15 backend reports its statistics up to 10 s late, so the gateways' pooled connections are closed
+     * (their backends report as they exit) before each reading.
      */
     private static final class Transactions {
 
         private final String url;
         private final String user;
         private final String password;
+        private final List<HikariDataSource> pools;
         private long[] last;
         private double reservations;
 
-        Transactions(String url, String user, String password) throws SQLException, InterruptedException {
+        Transactions(String url, String user, String password, List<HikariDataSource> pools) throws SQLException, InterruptedException {
             this.url = url;
             this.user = user;
             this.password = password;
+            this.pools = pools;
             this.last = counts();
         }
 
@@ -182,7 +188,9 @@ public final class AdmissionBench {
         }
 
         private long[] counts() throws SQLException, InterruptedException {
-            Thread.sleep(600); // the statistics collector reports every 500 ms
+            Thread.sleep(1_100); // what the row started in the background (a block taken ahead, one given back) ends
+            pools.forEach(pool -> pool.getHikariPoolMXBean().softEvictConnections());
+            Thread.sleep(500);
             try (Connection db = DriverManager.getConnection(url, user, password);
                  var st = db.createStatement()) {
                 st.execute("SELECT pg_stat_clear_snapshot()");
