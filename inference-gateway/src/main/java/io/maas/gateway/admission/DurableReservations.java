@@ -63,10 +63,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * as twice its requests in flight when more (at least {@value #MIN_BLOCK}, at most {@value #MAX_BLOCK}),
  * checked and written exactly as a request's own reservation, so every rule above counts it, on every
  * replica. Requests are then held in the block in memory while it has room (their worst cases add up to at
- * most the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's row lives as long as a request held in it runs
- * ({@link #renew}); a change of the limits or of the billing makes a new block. The usage record's
- * transaction takes what a request spent off its block's row, so the request is counted once, in the ledger
- * or in the block.
+ * most the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's
+ * row lives as long as a request held in it runs ({@link #renew}); a change of the limits or of the billing
+ * makes a new block. The usage record's transaction takes what a request spent off its block's row, so the
+ * request is counted once, in the ledger or in the block.
  *
  * <p><b>Ahead of need.</b> When a block taken at its full size has less than a quarter of its room or of its
  * usable time left, the request that finds it so starts a virtual thread that takes the key's next block (at
@@ -314,8 +314,8 @@ public class DurableReservations {
         taking.lock();
         try {
             if (blocks.get(key) == running && !ahead.containsKey(key)) {
-                int full = Math.max(size, burst(running, taking));
-                Block next = take(key, worst, full, full, Instant.now(), lease);
+                int count = Math.max(size, burst(running, taking));
+                Block next = take(key, worst, count, count, Instant.now(), lease);
                 if (next != null) {
                     ahead.put(key, next);
                 }
