@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V11 on data written before it: roll-ups cut at UTC midnight are rebuilt on the tenants' Beijing
- * days, nothing lost; and the calendar functions across a change of zone and a DST change.
+ * days, nothing lost; and the calendar functions (V11, V14) across a change of zone and a DST change.
  */
 class BillingCalendarMigrationTests {
 
@@ -96,6 +96,13 @@ class BillingCalendarMigrationTests {
         assertThat(rows("SELECT tenant_billing_day('" + east + "', '2026-11-30T23:00:00Z')")).containsExactly("2026-11-30");
         assertThat(rows("SELECT tenant_day_start('" + east + "', '2026-12-01') AT TIME ZONE 'UTC'")).containsExactly("2026-12-01 00:00:00");
         assertThat(rows("SELECT tenant_day_start('" + east + "', '2026-12-02') AT TIME ZONE 'UTC'")).containsExactly("2026-12-01 16:00:00");
+        // A batch's span has one zone unless a change takes effect within it (then each record is cut on its own).
+        assertThat(rows("SELECT tenant_billing_zone_between('" + west + "', '2026-11-30T10:00:00Z', '2026-11-30T20:00:00Z')"))
+                .containsExactly("Asia/Shanghai");
+        assertThat(rows("SELECT coalesce(tenant_billing_zone_between('" + west + "', '2026-11-30T20:00:00Z', '2026-12-01T00:00:00Z'),"
+                + " 'changes')")).containsExactly("changes");
+        assertThat(rows("SELECT tenant_billing_zone_between('" + west + "', '2026-12-01T00:00:00Z', '2026-12-01T20:00:00Z')"))
+                .containsExactly("UTC");
     }
 
     /** The last migration before {@code version}, whichever others exist. */

@@ -1,5 +1,6 @@
 package io.maas.bench.admission;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
@@ -39,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>the same limits in Redis (a redis-server of its own on a free loopback port);</li>
  *   <li>the same limits plus a monthly spend limit, reserved in PostgreSQL (in-process store);</li>
  *   <li>the same plus a prepaid balance, one tenant, and spread over {@value #TENANTS} prepaid tenants (issue 12's
- *       admission goals), each row with the PostgreSQL transactions it committed per request.</li>
+ *       admission goals), each tenant a steady stream of {@value #PER_TENANT} requests (the row has at least
+ *       {@value #TENANTS} × {@value #PER_TENANT}), each row with the PostgreSQL transactions it committed per request.</li>
  * </ol>
  * All in one run, on a throwaway database of the local PostgreSQL. Limits are high enough that
  * nothing is refused. Options: {@code requests} per configuration (default 16,000), {@code concurrency}.
@@ -50,6 +52,8 @@ public final class AdmissionBench {
             + "{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}],\"max_tokens\":64,\"stream\":true}";
 
     private static final int TENANTS = 2_000;
+    /** Requests each of the {@value #TENANTS} tenants sends in their row, one every {@value #TENANTS} requests. */
+    private static final int PER_TENANT = 16;
 
     private AdmissionBench() {
     }
@@ -95,7 +99,8 @@ public final class AdmissionBench {
             measure(redisAdmitter, json, List.of(ratedRedis), requests / 4, concurrency, null);
             measure(memoryAdmitter, json, List.of(prepaid), requests / 4, concurrency, jdbc);
             measure(memoryAdmitter, json, many, requests / 4, concurrency, jdbc);
-            var database = new Transactions(url, user, password);
+            var database = new Transactions(url, user, password, List.of(memory.getBean(HikariDataSource.class),
+                    shared.getBean(HikariDataSource.class)));
             long[] reference = measure(memoryAdmitter, json, List.of(none), requests, concurrency, null);
             double referenceTx = database.perRequest(requests);
             long[] inProcess = measure(memoryAdmitter, json, List.of(rated), requests, concurrency, null);
@@ -106,25 +111,36 @@ public final class AdmissionBench {
             double withSpendTx = database.perRequest(requests);
             long[] withBalance = measure(memoryAdmitter, json, List.of(prepaid), requests, concurrency, jdbc);
             double withBalanceTx = database.perRequest(requests);
-            long[] manyTenants = measure(memoryAdmitter, json, many, requests, concurrency, jdbc);
-            double manyTenantsTx = database.perRequest(requests);
+            double withBalanceReservations = database.reservationsPerRequest();
+            int manyRequests = Math.max(requests, TENANTS * PER_TENANT);
+            long[] manyTenants = measure(memoryAdmitter, json, many, manyRequests, concurrency, jdbc);
+            double manyTenantsTx = database.perRequest(manyRequests);
+            double manyTenantsReservations = database.reservationsPerRequest();
             row(results, "no limits set (reference)", "-", reference, reference, referenceTx);
             row(results, "RPM + TPM + concurrency, tenant and key", "memory", inProcess, reference, inProcessTx);
             row(results, "RPM + TPM + concurrency, tenant and key", "redis", inRedis, reference, inRedisTx);
             row(results, "the same + monthly spend limit (PostgreSQL reservation)", "memory", withSpend, reference, withSpendTx);
             row(results, "the same + prepaid balance, one tenant", "memory", withBalance, reference, withBalanceTx);
-            row(results, "the same, " + TENANTS + " prepaid tenants at once", "memory", manyTenants, reference, manyTenantsTx);
+            row(results, "the same, " + TENANTS + " prepaid tenants at once, " + manyRequests / TENANTS + " requests each", "memory",
+                    manyTenants, reference, manyTenantsTx);
             results.note("Goal (issue 12): one tenant, " + concurrency + " concurrent, spend limit and prepaid balance: p99 ≤ 1 ms; "
                     + TENANTS + " tenants without a per-request database round trip. This run: p99 " + micros(percentile(withBalance, 99))
                     + " and %.2f PostgreSQL transactions per request (one tenant), %.2f (%d tenants)."
                     .formatted(withBalanceTx, manyTenantsTx, TENANTS));
+            results.note(("Reservation rows written (blocks, and requests reserved alone) per request: %.3f (one tenant), %.3f (%d tenants); "
+                    + "the other transactions are reads of a tenant's and key's limits and of its price book, each trusted for "
+                    + "platform.gateway.admission.policy-cache-ttl (2 s) per tenant, so they grow with the number of tenants.")
+                    .formatted(withBalanceReservations, manyTenantsReservations, TENANTS));
         }
         results.note("Time of Admitter.admit (policy lookup from its cache ≤ 2 s old, prompt upper bound, store script or lock, "
                 + "headers) plus Admission.settle, per request, measured in the gateway's JVM with virtual threads; no HTTP, no engine.");
         results.note("Redis: a redis-server of the run's own on loopback, one Lettuce connection shared by all threads; PostgreSQL local, "
                 + "throwaway database. Limits high enough that nothing is refused. Median of one run after a warm-up of a quarter.");
-        results.note("All concurrent requests of a row belong to one tenant and key: the worst case for the per-tenant advisory lock of "
-                + "the PostgreSQL reservation (requests of one tenant take turns) and for the shared Redis keys; 2 cores run the JVM, Redis and PostgreSQL.");
+        results.note("All concurrent requests of a row belong to one tenant and key (the worst case for the per-tenant advisory lock of "
+                + "the PostgreSQL reservation and for the shared Redis keys), except the " + TENANTS + "-tenant row: request i is tenant "
+                + "i mod " + TENANTS + "'s, so each tenant sends a steady stream, one request every " + TENANTS + ", and its " + concurrency
+                + " concurrent requests belong to " + concurrency + " tenants. A request here is ended without spending (as one that did not "
+                + "run), so a block's room comes back and only its time or idleness ends it. 2 cores run the JVM, Redis and PostgreSQL.");
         results.save(Path.of("bench/results"));
     }
 
@@ -135,36 +151,53 @@ public final class AdmissionBench {
                 "%.2f".formatted(transactions));
     }
 
-    /** The bench database's committed transactions ({@code pg_stat_database}), per request since the last call. */
+    /**
+     * The bench database's committed transactions ({@code pg_stat_database}) and the reservation rows inserted in it
+     * (blocks and requests reserved alone, {@code pg_stat_user_tables}), per request since the last call. An idle
+     * PostgreSQL 15 backend reports its statistics up to 10 s late, so the gateways' pooled connections are closed
+     * (their backends report as they exit) before each reading.
+     */
     private static final class Transactions {
 
         private final String url;
         private final String user;
         private final String password;
-        private long last;
+        private final List<HikariDataSource> pools;
+        private long[] last;
+        private double reservations;
 
-        Transactions(String url, String user, String password) throws SQLException, InterruptedException {
+        Transactions(String url, String user, String password, List<HikariDataSource> pools) throws SQLException, InterruptedException {
             this.url = url;
             this.user = user;
             this.password = password;
-            this.last = committed();
+            this.pools = pools;
+            this.last = counts();
         }
 
         double perRequest(int requests) throws SQLException, InterruptedException {
-            long now = committed();
-            double per = (now - last - 1) / (double) requests; // less this query's own
+            long[] now = counts();
+            double per = (now[0] - last[0] - 1) / (double) requests; // less this query's own
+            reservations = (now[1] - last[1]) / (double) requests;
             last = now;
             return Math.max(0, per);
         }
 
-        private long committed() throws SQLException, InterruptedException {
-            Thread.sleep(600); // the statistics collector reports every 500 ms
+        /** Reservation rows inserted per request in the span of the last {@link #perRequest}. */
+        double reservationsPerRequest() {
+            return reservations;
+        }
+
+        private long[] counts() throws SQLException, InterruptedException {
+            Thread.sleep(1_100); // what the row started in the background (a block taken ahead, one given back) ends
+            pools.forEach(pool -> pool.getHikariPoolMXBean().softEvictConnections());
+            Thread.sleep(500);
             try (Connection db = DriverManager.getConnection(url, user, password);
                  var st = db.createStatement()) {
                 st.execute("SELECT pg_stat_clear_snapshot()");
-                try (var rs = st.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                try (var rs = st.executeQuery("SELECT xact_commit, (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = "
+                        + "'admission_reservation') FROM pg_stat_database WHERE datname = current_database()")) {
                     rs.next();
-                    return rs.getLong(1);
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
                 }
             }
         }

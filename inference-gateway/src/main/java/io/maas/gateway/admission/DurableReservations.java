@@ -11,12 +11,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,17 +59,27 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p><b>Blocks: admission without a round trip.</b> A replica reserves for several requests at once: a
  * <i>block</i> is one reservation row ({@code request_id} {@code block:…}) for the worst case of as many
- * requests of one key and model as it admitted in the last second (at most {@value #MAX_BLOCK}), checked
- * and written exactly as a request's own reservation, so every rule above counts it, on every replica.
- * Requests are then held in the block in memory while it has room (their worst cases add up to at most
- * the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's row
- * lives as long as a request held in it runs ({@link #renew}); a change of the limits or of the billing makes
- * a new block. The usage record's transaction takes what a request
- * spent off its block's row, so the request is counted once, in the ledger or in the block. When the limits
- * leave less than a block (a small balance), the request is reserved alone, as before; a block idle for
- * {@value #IDLE_SECONDS} s, used up or past its time gives back at once what its requests in flight do not
- * hold, and its row goes once they end (and on shutdown), so no replica sits on a small balance. A crashed
- * replica's blocks end with their lease, as its requests' reservations do.
+ * requests of one key and model as it admitted in its busiest second of the last {@value #RATE_SECONDS}, or
+ * as twice its requests in flight when more (at least {@value #MIN_BLOCK}, at most {@value #MAX_BLOCK}),
+ * checked and written exactly as a request's own reservation, so every rule above counts it, on every
+ * replica. Requests are then held in the block in memory while it has room (their worst cases add up to at
+ * most the block) and is younger than a tenth of the lease ({@value #USABLE_SECONDS} s at most); the block's
+ * row lives as long as a request held in it runs ({@link #renew}); a change of the limits or of the billing
+ * makes a new block. The usage record's transaction takes what a request spent off its block's row, so the
+ * request is counted once, in the ledger or in the block.
+ *
+ * <p><b>Ahead of need.</b> When a block taken at its full size has less than a quarter of its room or of its
+ * usable time left, the request that finds it so starts a virtual thread that takes the key's next block (at
+ * full size or not at all), so that the request finding the block used up moves to the next one without
+ * waiting for PostgreSQL. At most one such block waits per key; unused for {@value #IDLE_SECONDS} s it is given
+ * back as an idle block is.
+ *
+ * <p><b>Small balances.</b> When the limits leave less than a block, the block is halved, in the same
+ * transaction, down to two requests' worst cases; when they leave less than that the request is reserved
+ * alone, as before. A block idle for {@value #IDLE_SECONDS} s, used up or past its time gives back what its
+ * requests in flight do not hold (before a new block is taken for its key, or, when the next block was taken
+ * ahead, at once by a virtual thread), and its row goes once they end (and on shutdown), so no replica sits
+ * on a small balance. A crashed replica's blocks end with their lease, as its requests' reservations do.
  *
  * <p>Answers: a budget or the spend limit used up is 429 {@code insufficient_quota}; a prepaid balance
  * that cannot cover the worst case is 402 {@code Insufficient Balance}; a postpaid tenant past its
@@ -91,6 +102,8 @@ public class DurableReservations {
     private final TransactionOperations transactions;
     private static final int MAX_BATCH = 256;
     private static final int MAX_BLOCK = 64;
+    private static final int MIN_BLOCK = 16;
+    private static final int RATE_SECONDS = 4;
     private static final long USABLE_SECONDS = 10;
     private static final long IDLE_SECONDS = 2;
     private static final String BLOCK_PREFIX = "block:";
@@ -104,24 +117,41 @@ public class DurableReservations {
     /**
      * A reservation of this replica for several requests' worst cases, one row of {@code admission_reservation}
      * ({@code request_id} = {@code block:…}): {@code amount}/{@code tokens} as in its row (not yet in the ledger),
-     * {@code held*} by the requests in flight in it. Guarded by its monitor.
+     * {@code held*} by the requests in flight in it. Guarded by its monitor; {@code givingBack} lets one thread at a
+     * time give back its room.
      */
     private static final class Block {
         final String id;
+        final WorstCase size;
+        final boolean full;
+        final Instant takenAt;
         final Instant usableUntil;
+        final ReentrantLock givingBack = new ReentrantLock();
         BigDecimal amount;
         long tokens;
         BigDecimal heldAmount = BigDecimal.ZERO;
         long heldTokens;
+        int heldRequests;
         long lastHeld;
         boolean retired;
 
-        Block(String id, WorstCase size, Instant usableUntil, long takenNanos) {
+        /** {@code full}: taken at the size asked, not halved (the limits left room for it). */
+        Block(String id, WorstCase size, boolean full, Instant takenAt, Instant usableUntil, long takenNanos) {
             this.id = id;
+            this.size = size;
+            this.full = full;
             this.amount = size.amount();
             this.tokens = size.tokens();
+            this.takenAt = takenAt;
             this.usableUntil = usableUntil;
             this.lastHeld = takenNanos;
+        }
+
+        /** Whether less than a quarter of its room or of its usable time is left: time to take the next. Under its monitor. */
+        boolean runningLow(Instant now) {
+            return amount.subtract(heldAmount).multiply(BigDecimal.valueOf(4)).compareTo(size.amount()) < 0
+                    || (tokens - heldTokens) * 4 < size.tokens()
+                    || Duration.between(now, usableUntil).multipliedBy(4).compareTo(Duration.between(takenAt, usableUntil)) < 0;
         }
     }
 
@@ -129,25 +159,34 @@ public class DurableReservations {
     private record Held(Block block, WorstCase worst) {
     }
 
-    /** Requests of a block key in the current and the last second: how many requests' worst cases a new block holds. */
+    /**
+     * Requests of a block key in each of the last {@value #RATE_SECONDS} seconds: a new block holds the worst cases of
+     * as many requests as the busiest of them had, at least {@value #MIN_BLOCK}, at most {@value #MAX_BLOCK}.
+     */
     private static final class Rate {
-        private long second;
-        private int current;
-        private int last;
+        private final int[] perSecond = new int[RATE_SECONDS];
+        private long second = Long.MIN_VALUE;
 
         synchronized int count(long nowNanos) {
             long now = TimeUnit.NANOSECONDS.toSeconds(nowNanos);
-            if (now != second) {
-                last = now == second + 1 ? current : 0;
-                current = 0;
+            if (now > second) {
+                for (long s = Math.max(second + 1, now - RATE_SECONDS + 1); s <= now; s++) {
+                    perSecond[Math.floorMod(s, RATE_SECONDS)] = 0; // seconds without requests
+                }
                 second = now;
             }
-            current++;
-            return Math.min(MAX_BLOCK, Math.max(last, current));
+            perSecond[Math.floorMod(now, RATE_SECONDS)]++;
+            int busiest = 0;
+            for (int count : perSecond) {
+                busiest = Math.max(busiest, count);
+            }
+            return Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, busiest));
         }
     }
 
     private final Map<BlockKey, Block> blocks = new ConcurrentHashMap<>();
+    private final Map<BlockKey, Block> ahead = new ConcurrentHashMap<>();
+    private final Set<BlockKey> takingAhead = ConcurrentHashMap.newKeySet();
     private final Map<BlockKey, ReentrantLock> takers = new ConcurrentHashMap<>();
     private final Map<BlockKey, Rate> rates = new ConcurrentHashMap<>();
     private final Map<String, Held> held = new ConcurrentHashMap<>();
@@ -166,10 +205,17 @@ public class DurableReservations {
                 || priced && (billing.prepaid() || billing.creditLimit() != null);
     }
 
-    /** A request waiting for its tenant's turn, and its answer: admitted (null) or the refusal. */
+    /**
+     * A reservation waiting for its tenant's turn: of {@code worst} × {@code count}, or, when the limits leave less,
+     * of the largest halving of {@code count} down to {@code fewest}; and its answer.
+     */
     private record Ask(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
-                       LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease,
-                       CompletableFuture<ApiException> answer) {
+                       LimitPolicies.Billing billing, WorstCase worst, int count, int fewest, Instant now, Duration lease,
+                       CompletableFuture<Reserved> answer) {
+    }
+
+    /** How many worst cases were reserved, or (none) the refusal of the fewest. */
+    private record Reserved(int count, ApiException refusal) {
     }
 
     /** A tenant's requests waiting to be reserved, and the turn to take them (fair: in arrival order). */
@@ -178,52 +224,68 @@ public class DurableReservations {
 
     /**
      * Checks every durable limit and reserves {@code worst}, or throws the refusal: from a block of this replica
-     * when one has room (no database round trip), else by taking a new block sized to the recent rate, else
-     * (the limits leave less than a block) by reserving the request alone; see the class comment.
+     * when one has room (no database round trip), else from the block taken ahead of need, else by taking a new
+     * block sized to the recent rate (halved when the limits leave less), else by reserving the request alone; see
+     * the class comment.
      */
     void reserve(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
                  LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
         var key = new BlockKey(tenantId, keyId, model, worst.currency(), policies, billing);
         int size = rates.computeIfAbsent(key, k -> new Rate()).count(System.nanoTime());
-        if (hold(key, requestId, worst, now)) {
+        if (hold(key, requestId, worst, now, size, lease)) {
             return;
         }
         ReentrantLock taking = takers.computeIfAbsent(key, k -> new ReentrantLock());
         taking.lock();
         try {
-            if (hold(key, requestId, worst, now)) {
+            if (hold(key, requestId, worst, now, size, lease)) {
                 return;
             }
             Block current = blocks.get(key);
+            Block next = ahead.remove(key);
             if (current != null && blocks.remove(key, current)) {
-                retire(current); // no room left, or past its time: what its requests do not hold goes back first
-                giveBack(current);
+                retire(current); // no room left, or past its time: what its requests do not hold goes back
+                if (next != null) {
+                    Thread.ofVirtual().name("block-give-back").start(() -> giveBack(current));
+                } else {
+                    giveBack(current); // first, so that the block taken next can count it
+                }
             }
-            if (size > 1) {
-                WorstCase block = worst.times(size);
-                String blockId = BLOCK_PREFIX + UUID.randomUUID();
-                if (inTurn(blockId, tenantId, keyId, model, policies, billing, block, now, lease) == null) {
-                    blocks.put(key, new Block(blockId, block, now.plus(usable(lease)), System.nanoTime()));
-                    if (hold(key, requestId, worst, now)) {
-                        return;
-                    }
+            if (next != null) {
+                blocks.put(key, next);
+                if (hold(key, requestId, worst, now, size, lease)) {
+                    return;
+                }
+                blocks.remove(key, next); // too small for this request, or past its time
+                retire(next);
+                giveBack(next);
+            }
+            next = take(key, worst, Math.max(size, burst(current, taking)), 2, now, lease);
+            if (next != null) {
+                blocks.put(key, next);
+                if (hold(key, requestId, worst, now, size, lease)) {
+                    return;
                 }
             }
         } finally {
             taking.unlock();
         }
-        ApiException refusal = inTurn(requestId, tenantId, keyId, model, policies, billing, worst, now, lease);
-        if (refusal != null) {
-            throw refusal;
+        Reserved alone = inTurn(requestId, tenantId, keyId, model, policies, billing, worst, 1, 1, now, lease);
+        if (alone.refusal() != null) {
+            throw alone.refusal();
         }
     }
 
-    /** Holds {@code worst} for {@code requestId} in the current block of {@code key}, if it is usable and has room. */
-    private boolean hold(BlockKey key, String requestId, WorstCase worst, Instant now) {
+    /**
+     * Holds {@code worst} for {@code requestId} in the current block of {@code key}, if it is usable and has room; when
+     * that leaves a full-size block running low, starts taking the key's next block ahead of need ({@code size} requests).
+     */
+    private boolean hold(BlockKey key, String requestId, WorstCase worst, Instant now, int size, Duration lease) {
         Block block = blocks.get(key);
         if (block == null) {
             return false;
         }
+        boolean low;
         synchronized (block) {
             if (block.retired || !now.isBefore(block.usableUntil)
                     || block.amount.subtract(block.heldAmount).compareTo(worst.amount()) < 0
@@ -232,10 +294,61 @@ public class DurableReservations {
             }
             block.heldAmount = block.heldAmount.add(worst.amount());
             block.heldTokens += worst.tokens();
+            block.heldRequests++;
             block.lastHeld = System.nanoTime();
+            low = block.full && block.runningLow(now);
         }
         held.put(requestId, new Held(block, worst));
+        if (low && !ahead.containsKey(key) && takingAhead.add(key)) {
+            Thread.ofVirtual().name("block-ahead").start(() -> takeAhead(key, block, worst, size, lease));
+        }
         return true;
+    }
+
+    /**
+     * Takes the next block of {@code key} while {@code running} is still its block: at full size or not at all (a
+     * small balance is not locked up in blocks waiting to be used). A failure only means the next request takes it.
+     */
+    private void takeAhead(BlockKey key, Block running, WorstCase worst, int size, Duration lease) {
+        ReentrantLock taking = takers.computeIfAbsent(key, k -> new ReentrantLock());
+        taking.lock();
+        try {
+            if (blocks.get(key) == running && !ahead.containsKey(key)) {
+                int count = Math.max(size, burst(running, taking));
+                Block next = take(key, worst, count, count, Instant.now(), lease);
+                if (next != null) {
+                    ahead.put(key, next);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Next block of tenant {} not taken ahead ({}); the request that needs it takes it", key.tenantId(), e.getMessage());
+        } finally {
+            taking.unlock();
+            takingAhead.remove(key);
+        }
+    }
+
+    /**
+     * Twice the requests of a key in flight: held in its block {@code current} (may be null) and waiting for {@code taking}
+     * (an estimate), at most {@value #MAX_BLOCK}: a burst of requests of an idle key fills its next block at once.
+     */
+    private static int burst(Block current, ReentrantLock taking) {
+        int inFlight = taking.getQueueLength() + 1;
+        if (current != null) {
+            synchronized (current) {
+                inFlight += current.heldRequests;
+            }
+        }
+        return Math.min(MAX_BLOCK, 2 * inFlight);
+    }
+
+    /** A new block of {@code key} for {@code worst} × {@code size}, or its largest halving down to {@code fewest}; null when none fits. */
+    private Block take(BlockKey key, WorstCase worst, int size, int fewest, Instant now, Duration lease) {
+        String blockId = BLOCK_PREFIX + UUID.randomUUID();
+        Reserved taken = inTurn(blockId, key.tenantId(), key.keyId(), key.model(), key.policies(), key.billing(), worst, size, fewest,
+                now, lease);
+        return taken.refusal() != null ? null
+                : new Block(blockId, worst.times(taken.count()), taken.count() == size, now, now.plus(usable(lease)), System.nanoTime());
     }
 
     /**
@@ -246,9 +359,10 @@ public class DurableReservations {
      * every request returns once the transaction holding its reservation committed. A busy tenant's requests thus
      * share a commit instead of queueing for one each.
      */
-    private ApiException inTurn(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
-                                LimitPolicies.Billing billing, WorstCase worst, Instant now, Duration lease) {
-        var ask = new Ask(requestId, tenantId, keyId, model, policies, billing, worst, now, lease, new CompletableFuture<>());
+    private Reserved inTurn(String requestId, UUID tenantId, UUID keyId, String model, List<LimitPolicy> policies,
+                            LimitPolicies.Billing billing, WorstCase worst, int count, int fewest, Instant now, Duration lease) {
+        var ask = new Ask(requestId, tenantId, keyId, model, policies, billing, worst, count, fewest, now, lease,
+                new CompletableFuture<>());
         Turn turn = turns.computeIfAbsent(tenantId, id -> new Turn(new ConcurrentLinkedQueue<>(), new ReentrantLock(true)));
         turn.waiting().add(ask);
         while (!ask.answer().isDone()) {
@@ -274,20 +388,19 @@ public class DurableReservations {
 
     /** Reserves {@code batch} in one transaction; completes each request's answer once it committed (or failed). */
     private void reserveAll(List<Ask> batch) {
-        List<ApiException> refusals = new ArrayList<>(batch.size());
+        List<Reserved> answers = new ArrayList<>(batch.size());
         try {
             transactions.executeWithoutResult(status -> {
-                refusals.clear();
+                answers.clear();
                 Ask first = batch.getFirst();
                 jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked")
                         .param(first.tenantId().getMostSignificantBits() ^ first.tenantId().getLeastSignificantBits())
                         .query(Integer.class).single();
                 for (Ask ask : batch) {
                     try {
-                        reserveInTurn(ask);
-                        refusals.add(null);
+                        answers.add(new Reserved(reserveInTurn(ask), null));
                     } catch (ApiException refused) {
-                        refusals.add(refused); // checked before anything of it was written: the others go on
+                        answers.add(new Reserved(0, refused)); // checked before anything of it was written: the others go on
                     }
                 }
             });
@@ -296,18 +409,45 @@ public class DurableReservations {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).answer().complete(refusals.get(i));
+            batch.get(i).answer().complete(answers.get(i));
         }
     }
 
-    /** Checks and reserves one request, in the transaction holding its tenant's advisory lock. */
-    private void reserveInTurn(Ask ask) {
+    /**
+     * Checks and reserves the ask's worst case × its count, else × the largest halving of the count the limits leave
+     * room for, down to its fewest, in the transaction holding its tenant's advisory lock; returns the count reserved.
+     * Refused: the refusal of the fewest, with nothing written.
+     */
+    private int reserveInTurn(Ask ask) {
         UUID tenantId = ask.tenantId();
         Instant now = ask.now();
-        WorstCase worst = ask.worst();
         Calendar calendar = jdbc.sql("SELECT tenant_billing_day(?, ?) AS today, tenant_billing_zone(?, ?) AS zone")
                 .params(tenantId, Timestamp.from(now), tenantId, Timestamp.from(now))
                 .query(Calendar.class).single();
+        for (int count = ask.count(); ; count /= 2) {
+            WorstCase worst = ask.worst().times(count);
+            try {
+                check(ask, worst, calendar);
+            } catch (ApiException refused) {
+                if (count / 2 < ask.fewest()) {
+                    throw refused;
+                }
+                continue;
+            }
+            jdbc.sql("""
+                            INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
+                                reserved_at, expires_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(ask.requestId(), tenantId, ask.keyId(), ask.model(), worst.tokens(), worst.currency(), worst.amount(),
+                            Timestamp.from(now), Timestamp.from(now.plus(ask.lease())))
+                    .update();
+            return count;
+        }
+    }
+
+    /** Checks every durable limit of {@code ask} against {@code worst}; throws the refusal. */
+    private void check(Ask ask, WorstCase worst, Calendar calendar) {
+        Instant now = ask.now();
         LocalDate today = calendar.today();
         LocalDate month = today.withDayOfMonth(1);
         for (LimitPolicy policy : ask.policies()) {
@@ -317,15 +457,8 @@ public class DurableReservations {
         }
         LimitPolicies.Billing billing = ask.billing();
         if (worst.priced() && (billing.prepaid() || billing.creditLimit() != null)) {
-            checkBalance(tenantId, billing, worst, today, now);
+            checkBalance(ask.tenantId(), billing, worst, today, now);
         }
-        jdbc.sql("""
-                        INSERT INTO admission_reservation (request_id, tenant_id, api_key_id, model, tokens, currency, amount,
-                            reserved_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(ask.requestId(), tenantId, ask.keyId(), ask.model(), worst.tokens(), worst.currency(), worst.amount(),
-                        Timestamp.from(now), Timestamp.from(now.plus(ask.lease())))
-                .update();
     }
 
     /**
@@ -364,6 +497,7 @@ public class DurableReservations {
             synchronized (hold.block()) {
                 hold.block().heldAmount = hold.block().heldAmount.subtract(hold.worst().amount());
                 hold.block().heldTokens -= hold.worst().tokens();
+                hold.block().heldRequests--;
             }
             return;
         }
@@ -378,11 +512,12 @@ public class DurableReservations {
      * Ends the reservations of requests that ran, in the transaction that counts them in the ledger (the usage
      * record's writer), so that their spend is counted once, never zero times: a request reserved alone has its
      * row deleted; one held in a block has what it spent taken off the block's row (the rest of its worst case
-     * goes back to the block's room once the transaction committed).
+     * goes back to the block's room once the transaction committed). Block rows are updated in the order of their
+     * ids, so concurrent settlements cannot deadlock on them.
      */
     public void end(List<Spent> settled) {
         List<String> alone = new ArrayList<>();
-        Map<Block, Spent> fromBlocks = new LinkedHashMap<>();
+        Map<Block, Spent> fromBlocks = new TreeMap<>(Comparator.comparing(block -> block.id)); // rows locked in one order
         List<Held> holds = new ArrayList<>();
         List<Spent> spents = new ArrayList<>();
         for (Spent spent : settled) {
@@ -419,6 +554,7 @@ public class DurableReservations {
                     hold.block().tokens -= spent.tokens();
                     hold.block().heldAmount = hold.block().heldAmount.subtract(hold.worst().amount());
                     hold.block().heldTokens -= hold.worst().tokens();
+                    hold.block().heldRequests--;
                 }
             }
         };
@@ -443,23 +579,38 @@ public class DurableReservations {
     void giveBack() {
         long now = System.nanoTime();
         Instant wall = Instant.now();
-        blocks.forEach((key, block) -> {
-            boolean idle;
-            synchronized (block) {
-                idle = now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil);
-            }
-            if (idle && blocks.remove(key, block)) {
-                retire(block);
-            }
-        });
+        for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
+            kept.forEach((key, block) -> {
+                boolean idle;
+                synchronized (block) {
+                    idle = now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil);
+                }
+                if (idle && kept.remove(key, block)) {
+                    retire(block);
+                }
+            });
+        }
         retired.forEach(this::giveBack);
     }
 
     /**
      * Gives back what a retired block holds beyond its requests in flight (its row keeps what they hold), or its
-     * row once they have all ended. Relative updates, so a settlement committing meanwhile is never undone.
+     * row once they have all ended. Relative updates, so a settlement committing meanwhile is never undone; one
+     * thread at a time per block (two would give back the same room twice), so one finding it taken leaves it to
+     * the one giving back and to the next sweep.
      */
     private void giveBack(Block block) {
+        if (!block.givingBack.tryLock()) {
+            return;
+        }
+        try {
+            giveBackNow(block);
+        } finally {
+            block.givingBack.unlock();
+        }
+    }
+
+    private void giveBackNow(Block block) {
         BigDecimal free;
         long freeTokens;
         boolean empty;
@@ -488,11 +639,13 @@ public class DurableReservations {
     /** Gives back every block's room on shutdown; blocks that still hold requests keep what those hold. */
     @PreDestroy
     void close() {
-        blocks.forEach((key, block) -> {
-            if (blocks.remove(key, block)) {
-                retire(block);
-            }
-        });
+        for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
+            kept.forEach((key, block) -> {
+                if (kept.remove(key, block)) {
+                    retire(block);
+                }
+            });
+        }
         giveBack();
     }
 

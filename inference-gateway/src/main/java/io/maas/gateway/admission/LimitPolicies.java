@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -24,7 +25,9 @@ import org.springframework.stereotype.Component;
  * tenant's own) become one policy with the tighter of each limit. Read from PostgreSQL and trusted for
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
  * every replica within that time. While PostgreSQL cannot be asked, limits read less than
- * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}).
+ * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}),
+ * and starts in the background once three quarters of the TTL have passed, so that a busy scope's requests do not
+ * wait for it.
  */
 @Component
 class LimitPolicies {
@@ -75,17 +78,23 @@ class LimitPolicies {
         CacheKey key = new CacheKey(tenantId, keyId);
         Cached cached = cache.get(key);
         if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
-            Cached last = cached;
-            cached = reloads.load(key, () -> {
-                Cached fresh = reload(tenantId, keyId, last, now);
-                if (cache.size() >= MAX_CACHED) {
-                    cache.clear();
-                }
-                cache.put(key, fresh);
-                return fresh;
-            });
+            cached = reloads.load(key, reloading(key, cached, now));
+        } else if (cached.checkedAt().plus(ttl.multipliedBy(3).dividedBy(4)).isBefore(now)) {
+            reloads.refreshAhead(key, reloading(key, cached, now)); // trusted from now, before the read: never longer than the TTL
         }
         return cached.applicable();
+    }
+
+    /** A read of {@code key}'s limits that replaces {@code last} in the cache. */
+    private Supplier<Cached> reloading(CacheKey key, Cached last, Instant now) {
+        return () -> {
+            Cached fresh = reload(key.tenantId(), key.keyId(), last, now);
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(key, fresh);
+            return fresh;
+        };
     }
 
     /** A fresh read; while PostgreSQL cannot answer, the last good one when it is recent enough (else the failure). */

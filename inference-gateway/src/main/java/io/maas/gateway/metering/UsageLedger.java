@@ -21,7 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * summed per roll-up row first, so a batch takes each roll-up row's lock once, whatever the number of
  * its requests; rows are upserted in key order, so concurrent batches cannot deadlock on them.
  * Amounts are the pricing library's exact amounts, stored unrounded. The tenant's roll-up day is the
- * day of the request's completion in the tenant's billing zone ({@code tenant_billing_day}); the
+ * day of the request's completion in the tenant's billing zone ({@code tenant_billing_day}), cut with the zone
+ * looked up once per tenant and batch when it is the same for all the batch's requests of the tenant
+ * ({@code tenant_billing_zone_between}), else per request; the
  * deployment's is the UTC day, as economics is a platform-wide view.
  */
 final class UsageLedger {
@@ -78,9 +80,11 @@ final class UsageLedger {
             ), tenants AS (
                 INSERT INTO usage_daily AS d (tenant_id, day, model, tier, currency, requests, cache_hit_tokens, cache_miss_tokens,
                     output_tokens, cache_hit_amount, cache_miss_amount, output_amount, amount)
-                SELECT tenant_id, tenant_billing_day(tenant_id, occurred_at), model, tier, currency, count(*), sum(hit), sum(miss),
-                       sum(output), sum(hit_amount), sum(miss_amount), sum(output_amount), sum(amount)
-                FROM l
+                SELECT l.tenant_id, COALESCE((l.occurred_at AT TIME ZONE z.zone)::date, tenant_billing_day(l.tenant_id, l.occurred_at)),
+                       model, tier, currency, count(*), sum(hit), sum(miss), sum(output), sum(hit_amount), sum(miss_amount),
+                       sum(output_amount), sum(amount)
+                FROM l JOIN (SELECT tenant_id, tenant_billing_zone_between(tenant_id, min(occurred_at), max(occurred_at)) AS zone
+                             FROM l GROUP BY tenant_id) z ON z.tenant_id = l.tenant_id
                 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
                 ON CONFLICT (tenant_id, day, model, tier, currency) DO UPDATE SET
                     requests = d.requests + EXCLUDED.requests,

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedRuntimeException;
@@ -45,13 +46,15 @@ import org.springframework.transaction.support.TransactionOperations;
  * end of the response, so a client that saw a complete answer always has a record behind it.
  *
  * <p><b>Group commit.</b> {@link #record} hands the record to one writer thread and waits until that
- * record is durable. The writer takes every record that is waiting (at most {@value #MAX_BATCH}) and
- * commits them in one transaction: while one batch commits, the next gathers, so a lone request is
- * written at once and a busy gateway writes hundreds per commit, with no timer. In that transaction,
+ * record is durable. The writer takes every record that is waiting (at most {@value #MAX_BATCH}), prices them
+ * and commits them in one transaction: while one batch commits, the next gathers, so a lone request is
+ * written at once and a busy gateway writes hundreds per commit, with no timer. (A second writer on its own
+ * connection, tried on the 2-core benchmark machine, did not write more per second: PostgreSQL's share of
+ * the cores is what a batch waits for.) In that transaction,
  * for each new record: the usage record, its priced ledger entry, the daily roll-ups (summed per batch,
  * {@link UsageLedger}), the end of the request's money reservation ({@link DurableReservations#end})
  * and of its journal entry ({@link RequestJournal#close}). The price comes from the pricing library
- * with the tenant's book in force ({@link TenantPriceBooks}, asked once per tenant and batch); which
+ * with the tenant's book in force ({@link TenantPriceBooks}, asked once per batch for all its tenants); which
  * instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion by
  * default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the model at
  * that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and counted
@@ -253,10 +256,7 @@ public class UsageRecorder {
     private Set<String> write(List<UsageRecord> records) {
         Map<String, UsageRecord> distinct = new LinkedHashMap<>();
         records.forEach(r -> distinct.putIfAbsent(r.requestId(), r));
-        Map<UUID, Optional<PriceBook>> booksOf = new HashMap<>();
-        List<UsageLedger.Priced> priced = distinct.values().stream()
-                .map(r -> new UsageLedger.Priced(r, price(r, booksOf.computeIfAbsent(r.tenantId(), books::of))))
-                .toList();
+        List<UsageLedger.Priced> priced = price(distinct.values());
         Set<String> written = batchTime.record(() -> transactions.execute(status -> {
             Set<String> fresh = ledger.write(priced);
             if (!fresh.isEmpty()) {
@@ -276,6 +276,42 @@ public class UsageRecorder {
         return written;
     }
 
+    /** A served name as a tenant calls it. */
+    private record Served(UUID tenantId, String model) {
+    }
+
+    /**
+     * Prices {@code records} with their tenants' books in force, asked in one query for the batch, and the catalog
+     * models of the records that do not carry theirs, asked in one more.
+     */
+    private List<UsageLedger.Priced> price(Collection<UsageRecord> records) {
+        Map<UUID, PriceBook> booksOf = books.of(records.stream().map(UsageRecord::tenantId).collect(Collectors.toSet()));
+        Map<Served, String> catalog = catalogModels(records.stream().filter(r -> r.placement().catalogModel() == null)
+                .map(r -> new Served(r.tenantId(), r.model())).collect(Collectors.toSet()));
+        List<UsageLedger.Priced> priced = new ArrayList<>(records.size());
+        for (UsageRecord r : records) {
+            String catalogModel = r.placement().catalogModel() != null ? r.placement().catalogModel()
+                    : catalog.get(new Served(r.tenantId(), r.model()));
+            priced.add(new UsageLedger.Priced(r, price(r, Optional.ofNullable(booksOf.get(r.tenantId())), catalogModel)));
+        }
+        return priced;
+    }
+
+    /** What each served name stands for (SQL {@code served_model_catalog}; the name itself when it is no deployment's). */
+    private Map<Served, String> catalogModels(Set<Served> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        List<Served> asked = List.copyOf(names);
+        return jdbc.sql("SELECT s.tenant, s.served, COALESCE(served_model_catalog(s.tenant, s.served), s.served) "
+                        + "FROM unnest(?::uuid[], ?::text[]) AS s(tenant, served)")
+                .params(asked.stream().map(n -> n.tenantId().toString()).toArray(String[]::new),
+                        asked.stream().map(Served::model).toArray(String[]::new))
+                .query((rs, row) -> Map.entry(new Served(rs.getObject(1, UUID.class), rs.getString(2)), rs.getString(3)))
+                .list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
     private static DurableReservations.Spent spent(UsageLedger.Priced priced) {
         Usage usage = priced.record().usage();
         return new DurableReservations.Spent(priced.record().requestId(),
@@ -284,7 +320,7 @@ public class UsageRecorder {
                 priced.charge().map(Charge::amount).orElse(java.math.BigDecimal.ZERO));
     }
 
-    private Optional<Charge> price(UsageRecord record, Optional<PriceBook> book) {
+    private Optional<Charge> price(UsageRecord record, Optional<PriceBook> book, String catalogModel) {
         if (book.isEmpty()) {
             log.warn("request={} tenant={} has no price book and there is no platform default; recorded unpriced",
                     record.requestId(), record.tenantId());
@@ -293,9 +329,6 @@ public class UsageRecorder {
         Usage usage = record.usage();
         var tokens = new TokenUsage(usage.cacheHitTokens(), usage.cacheMissTokens(), usage.completionTokens());
         try {
-            String catalogModel = record.placement().catalogModel() != null ? record.placement().catalogModel()
-                    : jdbc.sql("SELECT COALESCE(served_model_catalog(?, ?), ?)")
-                            .params(record.tenantId(), record.model(), record.model()).query(String.class).single();
             return Optional.of(book.get().charge(record.model(), catalogModel, record.startedAt(), record.completedAt(), tokens,
                     record.priceClass()));
         } catch (IllegalArgumentException e) {

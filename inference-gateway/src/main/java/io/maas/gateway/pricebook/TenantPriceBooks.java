@@ -6,10 +6,13 @@ import io.maas.pricing.PriceBook;
 import io.maas.pricing.PriceBookVersion;
 import io.maas.pricing.PricingJson;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +28,14 @@ import org.springframework.stereotype.Component;
 public class TenantPriceBooks {
 
     private record Head(UUID id, String name, String decidingInstant, int versions) {
+    }
+
+    /** A tenant and the head of its book in force. */
+    private record TenantHead(UUID tenant, UUID id, String name, String decidingInstant, int versions) {
+
+        Head head() {
+            return new Head(id, name, decidingInstant, versions);
+        }
     }
 
     /** A tenant's book as it was asked at {@code askedNanos} ({@link System#nanoTime()}). */
@@ -56,25 +67,51 @@ public class TenantPriceBooks {
     }
 
     /**
+     * {@link #of(UUID)} of each of {@code tenantIds}, asked in one query (a settlement batch's tenants); a tenant
+     * without a book is absent from the answer.
+     */
+    public Map<UUID, PriceBook> of(Collection<UUID> tenantIds) {
+        Map<UUID, PriceBook> books = new HashMap<>();
+        jdbc.sql("""
+                        SELECT t.id AS tenant, b.id, b.name, b.deciding_instant,
+                               (SELECT count(*) FROM price_book_version v WHERE v.book_id = b.id) AS versions
+                        FROM unnest(?::uuid[]) AS t(id) JOIN price_book b ON b.id = price_book_in_force(t.id)""")
+                .param(tenantIds.stream().map(UUID::toString).toArray(String[]::new))
+                .query(TenantHead.class)
+                .list()
+                .forEach(row -> books.put(row.tenant(), parsed.computeIfAbsent(row.head(), this::load)));
+        return books;
+    }
+
+    /**
      * The book pricing {@code tenantId}'s requests as it was asked less than {@code fresh} ago, else asked now: for
      * admission's worst case, whose limits are trusted as long ({@code platform.gateway.admission.policy-cache-ttl}),
      * so that admitting a request asks PostgreSQL nothing. A book assigned or a version added binds admission
-     * within {@code fresh}; settlement always asks ({@link #of}).
+     * within {@code fresh}; settlement always asks ({@link #of}). Once three quarters of {@code fresh} have passed
+     * the tenant's book is asked again in the background, so that a busy tenant's requests do not wait for it.
      */
     public Optional<PriceBook> of(UUID tenantId, Duration fresh) {
         long now = System.nanoTime();
         Asked asked = recent.get(tenantId);
         if (asked != null && now - asked.askedNanos() < fresh.toNanos()) {
+            if (now - asked.askedNanos() >= fresh.toNanos() / 4 * 3) {
+                asks.refreshAhead(tenantId, asking(tenantId, now));
+            }
             return asked.book();
         }
-        return asks.load(tenantId, () -> {
+        return asks.load(tenantId, asking(tenantId, now));
+    }
+
+    /** An ask of {@code tenantId}'s book, remembered as asked at {@code now} (before the query: never trusted too long). */
+    private Supplier<Optional<PriceBook>> asking(UUID tenantId, long now) {
+        return () -> {
             Optional<PriceBook> book = of(tenantId);
             if (recent.size() >= MAX_REMEMBERED) {
                 recent.clear();
             }
             recent.put(tenantId, new Asked(book, now));
             return book;
-        });
+        };
     }
 
     private PriceBook load(Head head) {

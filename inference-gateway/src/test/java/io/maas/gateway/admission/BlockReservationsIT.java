@@ -23,19 +23,24 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Blocks (a replica's reservation for several requests, held from in memory) never let a balance be overrun,
  * however many replicas take them, and never keep money that no request holds: a small balance drained by two
  * replicas at once ends spent, never overspent, with nothing left reserved; a block of a replica that died
- * keeps its money out of the others' reach until its lease ends, then frees it.
+ * keeps its money out of the others' reach until its lease ends, then frees it. A key's blocks hold at least
+ * sixteen requests, and the next is taken before the requests need it.
  */
 class BlockReservationsIT {
 
@@ -108,7 +113,7 @@ class BlockReservationsIT {
         topUp("0.01"); // 10 worst cases
         var dying = new DurableReservations(sql, transactions);
         for (int i = 0; i < 6; i++) {
-            reserve(dying, Duration.ofSeconds(2)); // one alone, then blocks sized to the rate
+            reserve(dying, Duration.ofSeconds(2)); // a block, halved to what the balance leaves
         }
         BigDecimal heldByTheDead = sql.sql("SELECT sum(amount) FROM admission_reservation WHERE tenant_id = ?").param(tenant)
                 .query(BigDecimal.class).single();
@@ -124,6 +129,40 @@ class BlockReservationsIT {
         int after = reserveUntilRefused(survivor);
 
         assertThat(before + after).as("then the whole balance, and not a worst case more").isEqualTo(10);
+    }
+
+    @Test
+    void aKeysRequestsAreHeldInBlocksOfAtLeastSixteenAndTheNextBlockIsTakenBeforeItIsNeeded() throws Exception {
+        topUp("100");
+        AtomicInteger reservations = new AtomicInteger();
+        var replica = new DurableReservations(sql, new TransactionOperations() {
+            @Override
+            public <T> T execute(TransactionCallback<T> action) {
+                reservations.incrementAndGet();
+                return transactions.execute(action);
+            }
+        });
+        String first = UUID.randomUUID().toString();
+        replica.reserve(first, tenant, key, MODEL, List.of(), PREPAID, WORST, Instant.now(), Duration.ofMinutes(30));
+        assertThat(sql.sql("SELECT request_id, amount FROM admission_reservation WHERE tenant_id = ?").param(tenant)
+                .query((rs, row) -> rs.getString(1).startsWith("block:") + " " + rs.getBigDecimal(2).stripTrailingZeros().toPlainString())
+                .list()).as("the first request of a key is held in a block for sixteen, not reserved alone")
+                .containsExactly("true 0.016");
+        for (int i = 1; i < 13; i++) {
+            reserve(replica, Duration.ofMinutes(30)); // in flight: 13 of the block's 16
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (blocks() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(blocks()).as("with a quarter of its room left, the next block is taken ahead of need").isEqualTo(2);
+        int taken = reservations.get();
+        for (int i = 13; i < 20; i++) {
+            reserve(replica, Duration.ofMinutes(30)); // the 17th finds the first block full
+        }
+        assertThat(reservations.get()).as("the requests past the first block are held in the next without a transaction of their own")
+                .isEqualTo(taken).isEqualTo(2);
+        replica.close();
     }
 
     /** Reserves and settles requests of {@code replica} until the balance refuses one; how many were served. */
@@ -162,6 +201,11 @@ class BlockReservationsIT {
     private void topUp(String amount) {
         sql.sql("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES (?, ?, 'TOP_UP', 'CNY', ?, 'test')")
                 .params(UUID.randomUUID(), tenant, new BigDecimal(amount)).update();
+    }
+
+    private long blocks() {
+        return sql.sql("SELECT count(*) FROM admission_reservation WHERE tenant_id = ? AND request_id LIKE 'block:%'").param(tenant)
+                .query(Long.class).single();
     }
 
     private long reserved() {
