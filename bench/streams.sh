@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run streams [--streams 1000] [--tokens 64] [--itl-ms 35] [--rounds 2] [--warmup 60]: P2, concurrent SSE streams from a simulated
+# bench/run streams [--streams 1000] [--tokens 64] [--itl-ms 35] [--rounds 2] [--warmup 120]: P2, concurrent SSE streams from a simulated
 # engine through the gateway with every guarantee on vs nginx (proxy_buffering off), in one run: errors, inter-token
 # latency added, the gateway's CPU per relayed event; on a throwaway database of the local PostgreSQL.
 set -euo pipefail

@@ -63,8 +63,9 @@ record BenchTenant(UUID id, String apiKey, String what) {
     }
 
     /** Usage records vs priced ledger entries vs roll-up vs reservations left, of {@code tenants}. */
-    static String ledgerCheck(BenchDatabase db, BenchTenant... tenants) throws SQLException {
+    static String ledgerCheck(BenchDatabase db, BenchTenant... tenants) throws SQLException, InterruptedException {
         UUID[] ids = Arrays.stream(tenants).map(BenchTenant::id).toArray(UUID[]::new);
+        long waited = waitForNoReservations(db, ids, 10_000);
         try (Connection c = connect(db);
              PreparedStatement st = c.prepareStatement("""
                      SELECT (SELECT count(*) FROM usage_record WHERE tenant_id = ANY(?)),
@@ -76,10 +77,30 @@ record BenchTenant(UUID id, String apiKey, String what) {
             }
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                return "%d usage records, %d priced ledger entries, %d requests in the daily roll-up, %d reservations left"
-                        .formatted(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                return ("%d usage records, %d priced ledger entries, %d requests in the daily roll-up, %d reservations left %.1f s "
+                        + "after the load (idle blocks go back within 2–3 s)")
+                        .formatted(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), waited / 1000.0);
             }
         }
+    }
+
+    /** Waits up to {@code maxMillis} until the tenants hold no reservation (their gateways' blocks went back); the time waited. */
+    private static long waitForNoReservations(BenchDatabase db, UUID[] ids, long maxMillis) throws SQLException, InterruptedException {
+        long start = System.currentTimeMillis();
+        try (Connection c = connect(db);
+             PreparedStatement st = c.prepareStatement("SELECT count(*) FROM admission_reservation WHERE tenant_id = ANY(?)")) {
+            st.setArray(1, c.createArrayOf("uuid", ids));
+            while (System.currentTimeMillis() - start < maxMillis) {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(250);
+            }
+        }
+        return System.currentTimeMillis() - start;
     }
 
     private static Connection connect(BenchDatabase db) throws SQLException {

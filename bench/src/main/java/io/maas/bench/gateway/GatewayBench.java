@@ -53,7 +53,7 @@ public final class GatewayBench {
         Path jar = Path.of(options.require("jar"));
         Duration seconds = Duration.ofSeconds(options.getInt("seconds", 15));
         int connections = options.getInt("connections", 64);
-        int rounds = options.getInt("rounds", 2);
+        int rounds = Math.max(1, options.getInt("rounds", 2));
         Duration warmup = Duration.ofSeconds(options.getInt("warmup", 60));
         Path dir = Files.createDirectories(Path.of("bench", "target", "gateway-bench"));
         try (BenchDatabase db = new BenchDatabase("gateway")) {

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Options: {@code --gateway-jar}, {@code --adapter-jar} (required), {@code --streams} (1000), {@code --tokens}
  * per answer (64), {@code --itl-ms} (35: within the 20–50 ms of real engines), {@code --rounds} (2), {@code --warmup}
- * seconds of streams through the gateway before the first round (60: until the JIT has compiled the relay; a shorter
+ * seconds of streams through the gateway before the first round (120: until the JIT has compiled the relay; a shorter
  * warm-up measures the compiler competing with the gateway for the 2 cores).
  */
 public final class StreamsBench {
@@ -66,7 +66,7 @@ public final class StreamsBench {
         int tokens = options.getInt("tokens", 64);
         int itl = options.getInt("itl-ms", 35);
         int rounds = options.getInt("rounds", 2);
-        Duration warmup = Duration.ofSeconds(options.getInt("warmup", 60));
+        Duration warmup = Duration.ofSeconds(options.getInt("warmup", 120));
         Path dir = Files.createDirectories(Path.of("bench", "target", "streams-bench"));
         try (BenchDatabase db = new BenchDatabase("streams")) {
             run(db, gatewayJar, adapterJar, dir, streams, tokens, itl, rounds, warmup);
