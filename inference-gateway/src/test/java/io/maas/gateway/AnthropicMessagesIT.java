@@ -3,14 +3,13 @@ package io.maas.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maas.api.keys.ApiKeySecret;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +38,7 @@ class AnthropicMessagesIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final GatewayCalls calls = new GatewayCalls();
 
     @LocalServerPort
     int port;
@@ -64,12 +64,10 @@ class AnthropicMessagesIT {
     @BeforeAll
     static void tenantAndKey() throws SQLException {
         TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", TENANT, "anthropic-it-" + TENANT);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                UUID.randomUUID(), TENANT, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
+        TestRows.key(UUID.randomUUID(), TENANT, KEY);
         UUID oneAtATime = UUID.randomUUID();
         TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", oneAtATime, "anthropic-it-" + oneAtATime);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                UUID.randomUUID(), oneAtATime, ApiKeySecret.prefix(ONE_AT_A_TIME_KEY), ApiKeySecret.hash(ONE_AT_A_TIME_KEY));
+        TestRows.key(UUID.randomUUID(), oneAtATime, ONE_AT_A_TIME_KEY);
         TestRows.execute("INSERT INTO limit_policy (tenant_id, max_concurrent_requests) VALUES (?, 1)", oneAtATime);
     }
 
@@ -78,19 +76,11 @@ class AnthropicMessagesIT {
         engine.close();
     }
 
+    /** A call as Anthropic's clients make it (its version header), with {@code headers}. */
     private HttpResponse<String> send(String method, String path, Map<String, String> headers, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("content-type", "application/json").header("anthropic-version", "2023-06-01");
-        headers.forEach(request::header);
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        var all = new HashMap<>(headers);
+        all.put("anthropic-version", "2023-06-01");
+        return calls.sendWith(port, method, path, all, body);
     }
 
     private HttpResponse<String> messages(String body) {

@@ -413,8 +413,7 @@ class BatchIT {
 
         Tenant(String name) throws SQLException {
             TestRows.execute("INSERT INTO tenant (id, name, price_book_id) VALUES (?, ?, ?)", id, name + "-" + id, BOOK);
-            TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                    keyId, id, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+            TestRows.key(keyId, id, key);
             sdk = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(key).maxRetries(0).build();
         }
 

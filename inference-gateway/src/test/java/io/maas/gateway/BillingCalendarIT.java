@@ -188,8 +188,7 @@ class BillingCalendarIT {
 
         Tenant(String name) throws SQLException {
             TestRows.execute("INSERT INTO tenant (id, name, price_book_id) VALUES (?, ?, ?)", id, name + "-" + id, BOOK);
-            TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                    UUID.randomUUID(), id, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+            TestRows.key(UUID.randomUUID(), id, key);
         }
 
         HttpResponse<String> chat() {

@@ -64,10 +64,8 @@ class DatabaseOutageIT {
     void aBriefOutageServesKnownKeysFromTheLastGoodLookupAndLosesNoUsage() throws Exception {
         UUID tenant = UUID.randomUUID();
         TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "outage-it-" + tenant);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)", UUID.randomUUID(),
-                tenant, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)", UUID.randomUUID(),
-                tenant, ApiKeySecret.prefix(NEVER_SEEN), ApiKeySecret.hash(NEVER_SEEN));
+        TestRows.key(UUID.randomUUID(), tenant, KEY);
+        TestRows.key(UUID.randomUUID(), tenant, NEVER_SEEN);
         assertThat(chat(KEY).statusCode()).isEqualTo(200);
 
         proxy.down();

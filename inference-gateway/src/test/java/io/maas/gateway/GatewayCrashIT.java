@@ -111,8 +111,7 @@ class GatewayCrashIT {
         TestRows.execute("INSERT INTO tenant (id, name, billing_mode, price_book_id) VALUES (?, ?, 'PREPAID', ?)", tenant, "crash-it-" + tenant, book);
         TestRows.execute("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES (?, ?, 'TOP_UP', 'CNY', 10, 'test')",
                 UUID.randomUUID(), tenant);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)", key,
-                tenant, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
+        TestRows.key(key, tenant, KEY);
         TestRows.execute("INSERT INTO limit_policy (tenant_id, api_key_id, max_concurrent_requests) VALUES (?, ?, 1)", tenant, key);
         return tenant;
     }

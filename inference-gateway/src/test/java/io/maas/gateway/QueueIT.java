@@ -130,8 +130,7 @@ class QueueIT {
         UUID tenant = UUID.randomUUID();
         String key = ApiKeySecret.generate();
         TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", tenant, "queue-it-" + tenant);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                UUID.randomUUID(), tenant, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+        TestRows.key(UUID.randomUUID(), tenant, key);
         return key;
     }
 }

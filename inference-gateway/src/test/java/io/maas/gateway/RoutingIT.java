@@ -397,8 +397,7 @@ class RoutingIT {
         UUID id = UUID.randomUUID();
         String key = ApiKeySecret.generate();
         TestRows.execute("INSERT INTO tenant (id, name) VALUES (?, ?)", id, "routing-it-" + id);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                UUID.randomUUID(), id, ApiKeySecret.prefix(key), ApiKeySecret.hash(key));
+        TestRows.key(UUID.randomUUID(), id, key);
         return new Tenant(id, key);
     }
 

@@ -81,8 +81,7 @@ class SettlementIT {
         TestRows.execute("INSERT INTO price_book_version (book_id, seq, version, effective_from, document) VALUES (?, 1, 'v1', ?, ?::jsonb)",
                 BOOK, java.sql.Timestamp.from(Instant.parse("2020-01-01T00:00:00Z")), PricingJson.write(version("v1", "2020-01-01T00:00:00Z", "1")));
         TestRows.execute("UPDATE tenant SET price_book_id = ? WHERE id = ?", BOOK, TENANT);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                KEY_ID, TENANT, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
+        TestRows.key(KEY_ID, TENANT, KEY);
         TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash, allowed_models) VALUES (?, ?, 'f', ?, ?, ARRAY['failover'])",
                 UUID.randomUUID(), TENANT, ApiKeySecret.prefix(FAILOVER_ONLY_KEY), ApiKeySecret.hash(FAILOVER_ONLY_KEY));
         TestRows.execute("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES (?, ?, 'TOP_UP', 'CNY', 1, 'test')",

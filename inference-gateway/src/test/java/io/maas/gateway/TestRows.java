@@ -2,6 +2,7 @@ package io.maas.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maas.api.keys.ApiKeySecret;
 import io.maas.db.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** The test database for gateway tests: wired into a context, rows set up with plain SQL and read back as column → text. */
@@ -29,6 +31,12 @@ final class TestRows {
         try (Connection db = TestDatabase.get().connect(); PreparedStatement st = prepare(db, sql, params)) {
             st.executeUpdate();
         }
+    }
+
+    /** An API key {@code keyId} of {@code tenantId} whose secret is {@code secret}. */
+    static void key(UUID keyId, UUID tenantId, String secret) throws SQLException {
+        execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)", keyId, tenantId,
+                ApiKeySecret.prefix(secret), ApiKeySecret.hash(secret));
     }
 
     /** The one row {@code sql} selects, as column name → value as text; fails the test when there is none. */

@@ -62,8 +62,7 @@ class UnpricedUsageIT {
                 BOOK, Timestamp.from(Instant.parse("2020-01-01T00:00:00Z")),
                 PricingJson.write(new PriceBookVersion("v1", Instant.parse("2020-01-01T00:00:00Z"), Map.of("deepseek-r1", prices), schedule)));
         TestRows.execute("INSERT INTO tenant (id, name, price_book_id) VALUES (?, ?, ?)", TENANT, "unpriced-" + TENANT, BOOK);
-        TestRows.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', ?, ?)",
-                UUID.randomUUID(), TENANT, ApiKeySecret.prefix(KEY), ApiKeySecret.hash(KEY));
+        TestRows.key(UUID.randomUUID(), TENANT, KEY);
         TestRows.execute("""
                 INSERT INTO deployment (id, name, tenant_id, model, served_model_name, target, runtime, accelerator_vendor,
                     accelerators_per_replica, precision, context_length, replicas, state, created_by)
