@@ -93,7 +93,9 @@ class RoutingIT {
         UUID deployment = deployment("secret", owner.id);
         UUID replica = replica(deployment, 0, "READY", secret.uri());
 
-        awaitWithin(Duration.ofSeconds(2), () -> models(owner).contains("\"secret\""));
+        // listed once the gateway read the deployment, served once it also probed the new replica's endpoint
+        awaitWithin(Duration.ofSeconds(2),
+                () -> models(owner).contains("\"secret\"") && chat(owner, "secret", "warm up").statusCode() == 200);
         assertThat(models(other)).doesNotContain("\"secret\"").contains("\"routed\"");
         var refused = chat(other, "secret", "hello there");
         assertThat(refused.statusCode()).isEqualTo(404);
@@ -108,8 +110,10 @@ class RoutingIT {
                 .containsEntry("endpoint", secret.uri().toString());
         assertThat(TestRows.one("SELECT deployment_id FROM usage_ledger WHERE request_id = ?", requestId))
                 .containsEntry("deployment_id", deployment.toString());
+        String recorded = TestRows.one("SELECT count(*) AS n FROM usage_record WHERE deployment_id = ?", deployment).get("n");
+        assertThat(recorded).isNotEqualTo("0"); // the warm-up's and this one
         assertThat(TestRows.one("SELECT sum(requests) AS requests FROM deployment_daily WHERE deployment_id = ?", deployment))
-                .containsEntry("requests", "1");
+                .containsEntry("requests", recorded);
 
         TestRows.execute("UPDATE deployment SET state = 'DELETING' WHERE id = ?", deployment);
         awaitWithin(Duration.ofSeconds(2), () -> chat(owner, "secret", "hello again").statusCode() == 404);
@@ -361,8 +365,8 @@ class RoutingIT {
         // an endpoint nothing listens on (another test's) is ejected
         fleet.stream().filter(e -> e.get("endpoint").asString().equals("http://127.0.0.1:1"))
                 .forEach(dead -> assertThat(dead.get("health").asString()).isEqualTo("ejected"));
-        JsonNode deployed = fleet.stream().filter(e -> e.get("endpoint").asString().equals(secret.uri().toString())).findFirst().orElseThrow();
-        assertThat(deployed.get("serves").toString()).contains(deployment.toString()).contains(tenant.id.toString());
+        awaitWithin(Duration.ofSeconds(5), () -> fleet().stream().filter(e -> e.get("endpoint").asString().equals(secret.uri().toString()))
+                .anyMatch(e -> e.get("serves").toString().contains(deployment.toString()) && e.get("serves").toString().contains(tenant.id.toString())));
         JsonNode routed = fleet.stream().filter(e -> e.get("endpoint").asString().equals(e1.uri().toString())).findFirst().orElseThrow();
         assertThat(routed.get("serves").get(0).get("model").asString()).isEqualTo("routed");
         assertThat(routed.get("engineLoad").has("running")).isTrue();
