@@ -67,7 +67,7 @@ import tools.jackson.databind.json.JsonMapper;
 class BatchIT {
 
     private static final ScriptedEngine engine = ScriptedEngine.started();
-    private static final BillingCalendarIT.SettableClock clock = new BillingCalendarIT.SettableClock();
+    private static final TestClock clock = new TestClock(Instant.now());
     private static final UUID BOOK = UUID.randomUUID();
     /** Monday 2026-03-16 10:00 Beijing: peak. */
     private static final Instant MONDAY_PEAK = Instant.parse("2026-03-16T02:00:00Z");

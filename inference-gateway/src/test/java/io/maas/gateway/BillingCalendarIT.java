@@ -17,7 +17,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ class BillingCalendarIT {
 
     /** More than the gateway trusts a cached limit policy (platform.gateway.admission.policy-cache-ttl). */
     private static final Duration POLICY_CACHE_TTL = Duration.ofSeconds(3);
-    private static final SettableClock clock = new SettableClock();
+    private static final TestClock clock = new TestClock(Instant.now());
     private final GatewayCalls calls = new GatewayCalls();
 
     @LocalServerPort
@@ -64,30 +63,6 @@ class BillingCalendarIT {
         @Primary
         Clock settableClock() {
             return clock;
-        }
-    }
-
-    /** A clock the test moves. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.fixed(now, zone);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

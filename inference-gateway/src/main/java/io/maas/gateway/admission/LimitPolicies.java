@@ -2,11 +2,14 @@ package io.maas.gateway.admission;
 
 import io.maas.api.tenant.BillingMode;
 import io.maas.gateway.GatewayProperties;
+import io.maas.gateway.cache.BatchedRefresh;
 import io.maas.gateway.cache.SingleFlight;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,9 +29,10 @@ import org.springframework.stereotype.Component;
  * tenant's own) become one policy with the tighter of each limit. Read from PostgreSQL and trusted for
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
  * every replica within that time. While PostgreSQL cannot be asked, limits read less than
- * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}),
- * and starts in the background once three quarters of the TTL have passed, so that a busy scope's requests do not
- * wait for it.
+ * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}).
+ * A scope in use is read again in the background once three quarters of the TTL have passed, together with the
+ * other scopes coming due ({@link BatchedRefresh}: one query per table for up to a thousand), so that neither a busy
+ * scope's requests nor those of thousands of tenants wait for PostgreSQL.
  */
 @Component
 class LimitPolicies {
@@ -65,12 +70,14 @@ class LimitPolicies {
     private final Duration lastGoodFor;
     private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
     private final SingleFlight<CacheKey, Cached> reloads = new SingleFlight<>();
+    private final BatchedRefresh<CacheKey> refreshes;
 
     LimitPolicies(JdbcClient jdbc, Clock clock, AdmissionProperties properties, GatewayProperties gateway) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.ttl = properties.policyCacheTtl();
         this.lastGoodFor = gateway.lastGoodFor();
+        this.refreshes = new BatchedRefresh<>("limits", this::refresh);
     }
 
     Applicable of(UUID tenantId, UUID keyId) {
@@ -80,7 +87,7 @@ class LimitPolicies {
         if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
             cached = reloads.load(key, reloading(key, cached, now));
         } else if (cached.checkedAt().plus(ttl.multipliedBy(3).dividedBy(4)).isBefore(now)) {
-            reloads.refreshAhead(key, reloading(key, cached, now)); // trusted from now, before the read: never longer than the TTL
+            refreshes.ask(key);
         }
         return cached.applicable();
     }
@@ -88,19 +95,34 @@ class LimitPolicies {
     /** A read of {@code key}'s limits that replaces {@code last} in the cache. */
     private Supplier<Cached> reloading(CacheKey key, Cached last, Instant now) {
         return () -> {
-            Cached fresh = reload(key.tenantId(), key.keyId(), last, now);
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-            cache.put(key, fresh);
+            Cached fresh = reload(key, last, now);
+            remember(key, fresh);
             return fresh;
         };
     }
 
+    /** Reads the limits of {@code keys} again, in one query per table; trusted from before the read: never longer than the TTL. */
+    private void refresh(List<CacheKey> keys) {
+        Instant now = clock.instant();
+        load(keys).forEach((key, applicable) -> remember(key, new Cached(applicable, now, now)));
+    }
+
+    private void remember(CacheKey key, Cached cached) {
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(key, cached);
+    }
+
     /** A fresh read; while PostgreSQL cannot answer, the last good one when it is recent enough (else the failure). */
-    private Cached reload(UUID tenantId, UUID keyId, Cached last, Instant now) {
+    private Cached reload(CacheKey key, Cached last, Instant now) {
+        UUID tenantId = key.tenantId();
         try {
-            return new Cached(load(tenantId, keyId), now, now);
+            Applicable applicable = load(List.of(key)).get(key);
+            if (applicable == null) {
+                throw new EmptyResultDataAccessException("No tenant " + tenantId, 1);
+            }
+            return new Cached(applicable, now, now);
         } catch (DataAccessException e) {
             if (last == null || !last.loadedAt().plus(lastGoodFor).isAfter(now)) {
                 throw e;
@@ -111,27 +133,40 @@ class LimitPolicies {
         }
     }
 
-    private Applicable load(UUID tenantId, UUID keyId) {
+    /** The limits and billing of each of {@code keys} whose tenant exists: one query for the policies, one for the billing. */
+    private Map<CacheKey, Applicable> load(Collection<CacheKey> keys) {
+        String[] tenants = keys.stream().map(key -> key.tenantId().toString()).distinct().toArray(String[]::new);
         List<LimitPolicy> rows = jdbc.sql("""
                         SELECT tenant_id, api_key_id, model, requests_per_minute, tokens_per_minute, max_concurrent_requests,
                                daily_tokens, monthly_tokens, monthly_spend_limit, monthly_spend_currency
                         FROM limit_policy
-                        WHERE tenant_id = ? AND (api_key_id IS NULL OR api_key_id = ?)
+                        WHERE tenant_id = ANY (?::uuid[])
                         ORDER BY layer""")
-                .params(tenantId, keyId)
+                .param(tenants)
                 .query((rs, row) -> new LimitPolicy(rs.getObject("tenant_id", UUID.class), rs.getObject("api_key_id", UUID.class),
                         rs.getString("model"), rs.getObject("requests_per_minute", Long.class), rs.getObject("tokens_per_minute", Long.class),
                         rs.getObject("max_concurrent_requests", Long.class), rs.getObject("daily_tokens", Long.class),
                         rs.getObject("monthly_tokens", Long.class), rs.getBigDecimal("monthly_spend_limit"), rs.getString("monthly_spend_currency")))
                 .list();
-        // the platform's and the tenant's layer of one scope bind as one policy (one set of counters): the tighter of each limit
-        Map<String, LimitPolicy> byScope = new LinkedHashMap<>();
-        rows.forEach(policy -> byScope.merge(policy.scope(), policy, LimitPolicy::tighter));
-        List<LimitPolicy> policies = List.copyOf(byScope.values());
-        Billing billing = jdbc.sql("SELECT billing_mode, credit_limit FROM tenant WHERE id = ?")
-                .param(tenantId)
-                .query((rs, row) -> new Billing(BillingMode.valueOf(rs.getString("billing_mode")), rs.getBigDecimal("credit_limit")))
-                .single();
-        return new Applicable(policies, billing);
+        Map<UUID, Billing> billings = new HashMap<>();
+        jdbc.sql("SELECT id, billing_mode, credit_limit FROM tenant WHERE id = ANY (?::uuid[])")
+                .param(tenants)
+                .query((rs, row) -> billings.put(rs.getObject("id", UUID.class),
+                        new Billing(BillingMode.valueOf(rs.getString("billing_mode")), rs.getBigDecimal("credit_limit"))))
+                .list();
+        Map<CacheKey, Applicable> loaded = new HashMap<>();
+        for (CacheKey key : keys) {
+            Billing billing = billings.get(key.tenantId());
+            if (billing == null) {
+                continue;
+            }
+            // the platform's and the tenant's layer of one scope bind as one policy (one set of counters): the tighter of each limit
+            Map<String, LimitPolicy> byScope = new LinkedHashMap<>();
+            rows.stream()
+                    .filter(policy -> policy.tenantId().equals(key.tenantId()) && (policy.keyId() == null || policy.keyId().equals(key.keyId())))
+                    .forEach(policy -> byScope.merge(policy.scope(), policy, LimitPolicy::tighter));
+            loaded.put(key, new Applicable(List.copyOf(byScope.values()), billing));
+        }
+        return loaded;
     }
 }

@@ -1,5 +1,6 @@
 package io.maas.gateway.pricebook;
 
+import io.maas.gateway.cache.BatchedRefresh;
 import io.maas.gateway.cache.SingleFlight;
 import io.maas.pricing.DecidingInstant;
 import io.maas.pricing.PriceBook;
@@ -8,6 +9,7 @@ import io.maas.pricing.PricingJson;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,7 +27,7 @@ import org.springframework.stereotype.Component;
  * versions), which is exact because versions are only ever appended.
  */
 @Component
-public class TenantPriceBooks {
+public final class TenantPriceBooks {
 
     private record Head(UUID id, String name, String decidingInstant, int versions) {
     }
@@ -48,9 +50,11 @@ public class TenantPriceBooks {
     private final Map<Head, PriceBook> parsed = new ConcurrentHashMap<>();
     private final Map<UUID, Asked> recent = new ConcurrentHashMap<>();
     private final SingleFlight<UUID, Optional<PriceBook>> asks = new SingleFlight<>();
+    private final BatchedRefresh<UUID> refreshes;
 
     public TenantPriceBooks(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.refreshes = new BatchedRefresh<>("price-books", this::refresh);
     }
 
     /** The book pricing {@code tenantId}'s requests; empty when neither the tenant nor the platform has one. */
@@ -88,14 +92,15 @@ public class TenantPriceBooks {
      * admission's worst case, whose limits are trusted as long ({@code platform.gateway.admission.policy-cache-ttl}),
      * so that admitting a request asks PostgreSQL nothing. A book assigned or a version added binds admission
      * within {@code fresh}; settlement always asks ({@link #of}). Once three quarters of {@code fresh} have passed
-     * the tenant's book is asked again in the background, so that a busy tenant's requests do not wait for it.
+     * the tenant's book is asked again in the background with those of the other tenants coming due
+     * ({@link BatchedRefresh}), so that no request waits for it, whatever the number of tenants.
      */
     public Optional<PriceBook> of(UUID tenantId, Duration fresh) {
         long now = System.nanoTime();
         Asked asked = recent.get(tenantId);
         if (asked != null && now - asked.askedNanos() < fresh.toNanos()) {
             if (now - asked.askedNanos() >= fresh.toNanos() / 4 * 3) {
-                asks.refreshAhead(tenantId, asking(tenantId, now));
+                refreshes.ask(tenantId);
             }
             return asked.book();
         }
@@ -106,12 +111,23 @@ public class TenantPriceBooks {
     private Supplier<Optional<PriceBook>> asking(UUID tenantId, long now) {
         return () -> {
             Optional<PriceBook> book = of(tenantId);
-            if (recent.size() >= MAX_REMEMBERED) {
-                recent.clear();
-            }
-            recent.put(tenantId, new Asked(book, now));
+            remember(tenantId, new Asked(book, now));
             return book;
         };
+    }
+
+    /** Asks the books of {@code tenantIds} again in one query, remembered as asked before it. */
+    private void refresh(List<UUID> tenantIds) {
+        long now = System.nanoTime();
+        Map<UUID, PriceBook> books = of(tenantIds);
+        tenantIds.forEach(tenantId -> remember(tenantId, new Asked(Optional.ofNullable(books.get(tenantId)), now)));
+    }
+
+    private void remember(UUID tenantId, Asked asked) {
+        if (recent.size() >= MAX_REMEMBERED) {
+            recent.clear();
+        }
+        recent.put(tenantId, asked);
     }
 
     private PriceBook load(Head head) {

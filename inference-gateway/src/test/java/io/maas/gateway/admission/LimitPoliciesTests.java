@@ -1,13 +1,19 @@
 package io.maas.gateway.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.maas.db.testing.TestDatabase;
+import io.maas.gateway.TestClock;
 import io.maas.gateway.GatewayProperties;
 import java.math.BigDecimal;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -19,6 +25,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class LimitPoliciesTests {
 
     private final JdbcClient jdbc;
+    private final TestClock clock = new TestClock(Instant.now());
     private final LimitPolicies policies;
 
     LimitPoliciesTests() {
@@ -27,7 +34,7 @@ class LimitPoliciesTests {
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
         Binder defaults = new Binder(new MapConfigurationPropertySource(Map.of()));
-        policies = new LimitPolicies(jdbc, Clock.systemUTC(), defaults.bindOrCreate("platform.gateway.admission", AdmissionProperties.class),
+        policies = new LimitPolicies(jdbc, clock, defaults.bindOrCreate("platform.gateway.admission", AdmissionProperties.class),
                 defaults.bindOrCreate("platform.gateway", GatewayProperties.class));
     }
 
@@ -56,5 +63,30 @@ class LimitPoliciesTests {
             assertThat(policy.monthlySpendLimit()).as("another currency than the platform's cannot loosen it").isEqualByComparingTo("10");
             assertThat(policy.monthlySpendCurrency()).isEqualTo("CNY");
         });
+    }
+
+    @Test
+    void limitsInUseAreReadAgainInTheBackgroundBeforeTheyGoStaleManyTenantsTogether() {
+        List<UUID> tenants = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            UUID tenant = UUID.randomUUID();
+            jdbc.sql("INSERT INTO tenant (id, name) VALUES (?, ?)").params(tenant, "refresh-" + tenant).update();
+            jdbc.sql("INSERT INTO limit_policy (tenant_id, layer, requests_per_minute) VALUES (?, 'TENANT', 10)").param(tenant).update();
+            tenants.add(tenant);
+        }
+        UUID key = UUID.randomUUID();
+        tenants.forEach(tenant -> assertThat(rpm(tenant, key)).isEqualTo(10));
+        jdbc.sql("UPDATE limit_policy SET requests_per_minute = 20 WHERE tenant_id = ANY (?::uuid[])")
+                .param(tenants.stream().map(UUID::toString).toArray(String[]::new)).update();
+
+        clock.advance(Duration.ofMillis(1_600)); // past three quarters of the 2 s they are trusted, and the clock stops there
+        tenants.forEach(tenant -> assertThat(rpm(tenant, key)).as("still trusted: no request waits for the read").isEqualTo(10));
+
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
+                tenants.forEach(tenant -> assertThat(rpm(tenant, key)).as("read again in the background").isEqualTo(20)));
+    }
+
+    private long rpm(UUID tenant, UUID key) {
+        return policies.of(tenant, key).forModel("any").getFirst().requestsPerMinute();
     }
 }

@@ -7,10 +7,9 @@ import io.maas.api.keys.ApiKeySecret;
 import io.maas.api.openai.ApiException;
 import io.maas.api.tenant.TenantStatus;
 import io.maas.gateway.GatewayProperties;
-import java.time.Clock;
+import io.maas.gateway.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,7 +49,7 @@ class ApiKeyAuthenticatorTests {
         }
     }
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-30T00:00:00Z"));
     private final CountingStore store = new CountingStore();
     private final ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(store, properties(), clock);
 
@@ -83,29 +82,5 @@ class ApiKeyAuthenticatorTests {
     private static GatewayProperties properties() {
         return new Binder(new MapConfigurationPropertySource(Map.of("platform.gateway.key-cache-ttl", "3s",
                 "platform.gateway.last-good-for", "5m"))).bindOrCreate("platform.gateway", GatewayProperties.class);
-    }
-
-    private static final class MutableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-11-30T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -55,30 +55,6 @@ class SingleFlightTests {
         assertThat(flight.load("key", () -> 7)).isEqualTo(7);
     }
 
-    @Test
-    void aRefreshAheadRunsOnceInTheBackgroundAndACallerNeedingTheValueMeanwhileWaitsForIt() throws Exception {
-        var flight = new SingleFlight<String, Integer>();
-        var loads = new AtomicInteger();
-        var release = new CountDownLatch(1);
-        for (int i = 0; i < 100; i++) {
-            flight.refreshAhead("key", () -> {
-                loads.incrementAndGet();
-                await(release);
-                return 42;
-            }); // returns at once: the load runs on its own thread
-        }
-        while (loads.get() == 0) {
-            Thread.onSpinWait();
-        }
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Integer> needing = threads.submit(() -> flight.load("key", loads::incrementAndGet));
-            Thread.sleep(100);
-            release.countDown();
-            assertThat(needing.get()).as("the refresh's value").isEqualTo(42);
-        }
-        assertThat(loads).as("one load for a hundred refreshes and the caller").hasValue(1);
-    }
-
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
