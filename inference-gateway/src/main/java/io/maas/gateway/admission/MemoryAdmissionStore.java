@@ -46,23 +46,22 @@ class MemoryAdmissionStore implements AdmissionStore {
             }
             long[] requestsUsed = new long[n];
             long[] tokensUsed = new long[n];
-            long[] inFlight = new long[n];
             for (int i = 0; i < n; i++) {
                 String scope = ask.scopes().get(i).scope();
                 requestsUsed[i] = counters.getOrDefault(requests(scope, window), 0L);
                 tokensUsed[i] = counters.getOrDefault(tokens(scope, window), 0L);
-                inFlight[i] = active.getOrDefault(scope, Map.of()).values().stream().filter(expiry -> expiry > ask.nowMillis()).count();
             }
             for (int i = 0; i < n; i++) {
                 ScopeLimits limits = ask.scopes().get(i);
+                long inFlight = limits.maxConcurrent() == null ? 0 : inFlight(limits.scope(), ask.nowMillis(), limits.maxConcurrent());
                 if (limits.requestsPerMinute() != null && requestsUsed[i] + 1 > limits.requestsPerMinute()) {
                     return Decision.refused(requestsUsed, tokensUsed, i, Limit.REQUESTS, requestsUsed[i]);
                 }
                 if (limits.tokensPerMinute() != null && tokensUsed[i] + ask.tokens() > limits.tokensPerMinute()) {
                     return Decision.refused(requestsUsed, tokensUsed, i, Limit.TOKENS, tokensUsed[i]);
                 }
-                if (limits.maxConcurrent() != null && inFlight[i] + 1 > limits.maxConcurrent()) {
-                    return Decision.refused(requestsUsed, tokensUsed, i, Limit.CONCURRENCY, inFlight[i]);
+                if (limits.maxConcurrent() != null && inFlight + 1 > limits.maxConcurrent()) {
+                    return Decision.refused(requestsUsed, tokensUsed, i, Limit.CONCURRENCY, inFlight);
                 }
             }
             List<String> requestCounters = new ArrayList<>();
@@ -177,6 +176,15 @@ class MemoryAdmissionStore implements AdmissionStore {
             e.getValue().concurrencyScopes().forEach(scope -> release(scope, e.getKey()));
             return true;
         });
+    }
+
+    /**
+     * The requests of {@code scope} in flight within their lease; counted one by one only when there are {@code max} or more
+     * of them, lapsed or not (below, the limit holds either way).
+     */
+    private long inFlight(String scope, long now, long max) {
+        Map<String, Long> requests = active.getOrDefault(scope, Map.of());
+        return requests.size() < max ? requests.size() : requests.values().stream().filter(expiry -> expiry > now).count();
     }
 
     private void release(String scope, String requestId) {
