@@ -130,8 +130,9 @@ public final class AdmissionBench {
                             micros(percentile(nanos, 99)), micros(percentile(nanos, 50) - percentile(reference, 50)),
                             micros(percentile(nanos, 99) - percentile(reference, 99)), "%.2f".formatted(transactions));
                     if (configuration.callers().size() == TENANTS) {
-                        results.note(("%s, %s: reservation rows written (blocks, and requests reserved alone) per request: %.3f.")
-                                .formatted(configuration.name(), engineMillis == 0 ? "back to back" : "in flight", database.reservationsPerRequest()));
+                        results.note(("%s, %s: reservation rows written (blocks, and requests reserved alone) per request: %.3f; in all: %s.")
+                                .formatted(configuration.name(), engineMillis == 0 ? "back to back" : "in flight",
+                                        database.reservationsPerRequest(configuration.requests()), database.breakdown()));
                     } else if (configuration.callers().getFirst() == prepaid && engineMillis > 0) {
                         prepaidInFlight = nanos;
                     }
@@ -167,12 +168,15 @@ public final class AdmissionBench {
      */
     private static final class Transactions {
 
+        private static final String[] COUNTED = {"transactions", "reservation rows inserted", "updated", "deleted",
+                "reads of limit_policy", "of tenant", "of price_book"};
+
         private final String url;
         private final String user;
         private final String password;
         private final List<HikariDataSource> pools;
         private long[] last;
-        private double reservations;
+        private long[] delta = new long[COUNTED.length];
 
         Transactions(String url, String user, String password, List<HikariDataSource> pools) throws SQLException, InterruptedException {
             this.url = url;
@@ -189,15 +193,25 @@ public final class AdmissionBench {
 
         double perRequest(int requests) throws SQLException, InterruptedException {
             long[] now = counts();
-            double per = (now[0] - last[0] - 1) / (double) requests; // less this query's own
-            reservations = (now[1] - last[1]) / (double) requests;
+            for (int i = 0; i < now.length; i++) {
+                delta[i] = now[i] - last[i];
+            }
             last = now;
-            return Math.max(0, per);
+            return Math.max(0, (delta[0] - 1) / (double) requests); // less this query's own
         }
 
         /** Reservation rows inserted per request in the span of the last {@link #perRequest}. */
-        double reservationsPerRequest() {
-            return reservations;
+        double reservationsPerRequest(int requests) {
+            return delta[1] / (double) requests;
+        }
+
+        /** What PostgreSQL did in the span of the last {@link #perRequest}: rows written and tables read, by table. */
+        String breakdown() {
+            StringBuilder text = new StringBuilder();
+            for (int i = 1; i < COUNTED.length; i++) {
+                text.append(i == 1 ? "" : ", ").append(COUNTED[i]).append(' ').append(delta[i]);
+            }
+            return text.toString();
         }
 
         private long[] counts() throws SQLException, InterruptedException {
@@ -207,10 +221,21 @@ public final class AdmissionBench {
             try (Connection db = DriverManager.getConnection(url, user, password);
                  var st = db.createStatement()) {
                 st.execute("SELECT pg_stat_clear_snapshot()");
-                try (var rs = st.executeQuery("SELECT xact_commit, (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = "
-                        + "'admission_reservation') FROM pg_stat_database WHERE datname = current_database()")) {
+                try (var rs = st.executeQuery("""
+                        SELECT xact_commit,
+                               (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'admission_reservation'),
+                               (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'admission_reservation'),
+                               (SELECT n_tup_del FROM pg_stat_user_tables WHERE relname = 'admission_reservation'),
+                               (SELECT sum(seq_scan + COALESCE(idx_scan, 0)) FROM pg_stat_user_tables WHERE relname = 'limit_policy'),
+                               (SELECT sum(seq_scan + COALESCE(idx_scan, 0)) FROM pg_stat_user_tables WHERE relname = 'tenant'),
+                               (SELECT sum(seq_scan + COALESCE(idx_scan, 0)) FROM pg_stat_user_tables WHERE relname = 'price_book')
+                        FROM pg_stat_database WHERE datname = current_database()""")) {
                     rs.next();
-                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                    long[] counts = new long[COUNTED.length];
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] = rs.getLong(i + 1);
+                    }
+                    return counts;
                 }
             }
         }

@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,14 +33,16 @@ import org.springframework.stereotype.Component;
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
  * every replica within that time. While PostgreSQL cannot be asked, limits read less than
  * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}).
- * A scope in use is read again in the background once three quarters of the TTL have passed, together with the
- * other scopes coming due ({@link BatchedRefresh}: one query per table for up to a thousand), so that neither a busy
- * scope's requests nor those of thousands of tenants wait for PostgreSQL.
+ * Scopes used in the last {@value #KEEP_WARM_MINUTES} minutes are read again in the background once half the TTL has
+ * passed (the other half is slack for a busy database), together with the other scopes coming due ({@link BatchedRefresh}: one query per table for up
+ * to a thousand), so that no request of a tenant in use waits for PostgreSQL, however many tenants there are and
+ * however seldom each sends; scopes unused for longer are forgotten.
  */
 @Component
 class LimitPolicies {
 
     private static final int MAX_CACHED = 100_000;
+    private static final long KEEP_WARM_MINUTES = 5;
     private static final Logger log = LoggerFactory.getLogger(LimitPolicies.class);
 
     /** How a tenant pays: {@code PREPAID} spends its balance; {@code POSTPAID} may owe up to {@code creditLimit} (null: no limit). */
@@ -57,8 +62,19 @@ class LimitPolicies {
         }
     }
 
-    /** Read at {@code loadedAt}, trusted from {@code checkedAt} for the TTL. */
-    private record Cached(Applicable applicable, Instant loadedAt, Instant checkedAt) {
+    /** Read at {@code loadedAt}, trusted from {@code checkedAt} for the TTL, last asked for at {@code usedAt}. */
+    private static final class Cached {
+        final Applicable applicable;
+        final Instant loadedAt;
+        final Instant checkedAt;
+        volatile Instant usedAt;
+
+        Cached(Applicable applicable, Instant loadedAt, Instant checkedAt) {
+            this.applicable = applicable;
+            this.loadedAt = loadedAt;
+            this.checkedAt = checkedAt;
+            this.usedAt = checkedAt;
+        }
     }
 
     private record CacheKey(UUID tenantId, UUID keyId) {
@@ -84,12 +100,29 @@ class LimitPolicies {
         Instant now = clock.instant();
         CacheKey key = new CacheKey(tenantId, keyId);
         Cached cached = cache.get(key);
-        if (cached == null || cached.checkedAt().plus(ttl).isBefore(now)) {
+        if (cached == null || cached.checkedAt.plus(ttl).isBefore(now)) {
             cached = reloads.load(key, reloading(key, cached, now));
-        } else if (cached.checkedAt().plus(ttl.multipliedBy(3).dividedBy(4)).isBefore(now)) {
-            refreshes.ask(key);
         }
-        return cached.applicable();
+        cached.usedAt = now;
+        return cached.applicable;
+    }
+
+    /**
+     * Has the scopes used in the last {@value #KEEP_WARM_MINUTES} minutes read again when half their TTL has passed, and
+     * forgets the others.
+     */
+    @Scheduled(fixedDelay = 250, timeUnit = TimeUnit.MILLISECONDS)
+    void keepWarm() {
+        Instant now = clock.instant();
+        Instant due = now.minus(ttl.dividedBy(2));
+        Instant unused = now.minus(Duration.ofMinutes(KEEP_WARM_MINUTES));
+        cache.forEach((key, cached) -> {
+            if (cached.usedAt.isBefore(unused)) {
+                cache.remove(key, cached);
+            } else if (cached.checkedAt.isBefore(due)) {
+                refreshes.ask(key);
+            }
+        });
     }
 
     /** A read of {@code key}'s limits that replaces {@code last} in the cache. */
@@ -101,10 +134,20 @@ class LimitPolicies {
         };
     }
 
-    /** Reads the limits of {@code keys} again, in one query per table; trusted from before the read: never longer than the TTL. */
+    /**
+     * Reads the limits of {@code keys} again, in one query per table; trusted from before the read (never longer than the
+     * TTL), used when they were.
+     */
     private void refresh(List<CacheKey> keys) {
         Instant now = clock.instant();
-        load(keys).forEach((key, applicable) -> remember(key, new Cached(applicable, now, now)));
+        load(keys).forEach((key, applicable) -> {
+            Cached last = cache.get(key);
+            if (last != null) {
+                Cached fresh = new Cached(applicable, now, now);
+                fresh.usedAt = last.usedAt;
+                remember(key, fresh);
+            }
+        });
     }
 
     private void remember(CacheKey key, Cached cached) {
@@ -124,12 +167,12 @@ class LimitPolicies {
             }
             return new Cached(applicable, now, now);
         } catch (DataAccessException e) {
-            if (last == null || !last.loadedAt().plus(lastGoodFor).isAfter(now)) {
+            if (last == null || !last.loadedAt.plus(lastGoodFor).isAfter(now)) {
                 throw e;
             }
             log.warn("PostgreSQL cannot give the limits of tenant {} ({}); using those read at {}", tenantId,
-                    e.getMostSpecificCause().getMessage(), last.loadedAt());
-            return new Cached(last.applicable(), last.loadedAt(), now);
+                    e.getMostSpecificCause().getMessage(), last.loadedAt);
+            return new Cached(last.applicable, last.loadedAt, now);
         }
     }
 
@@ -154,6 +197,7 @@ class LimitPolicies {
                 .query((rs, row) -> billings.put(rs.getObject("id", UUID.class),
                         new Billing(BillingMode.valueOf(rs.getString("billing_mode")), rs.getBigDecimal("credit_limit"))))
                 .list();
+        Map<UUID, List<LimitPolicy>> byTenant = rows.stream().collect(Collectors.groupingBy(LimitPolicy::tenantId));
         Map<CacheKey, Applicable> loaded = new HashMap<>();
         for (CacheKey key : keys) {
             Billing billing = billings.get(key.tenantId());
@@ -162,8 +206,8 @@ class LimitPolicies {
             }
             // the platform's and the tenant's layer of one scope bind as one policy (one set of counters): the tighter of each limit
             Map<String, LimitPolicy> byScope = new LinkedHashMap<>();
-            rows.stream()
-                    .filter(policy -> policy.tenantId().equals(key.tenantId()) && (policy.keyId() == null || policy.keyId().equals(key.keyId())))
+            byTenant.getOrDefault(key.tenantId(), List.of()).stream()
+                    .filter(policy -> policy.keyId() == null || policy.keyId().equals(key.keyId()))
                     .forEach(policy -> byScope.merge(policy.scope(), policy, LimitPolicy::tighter));
             loaded.put(key, new Applicable(List.copyOf(byScope.values()), billing));
         }

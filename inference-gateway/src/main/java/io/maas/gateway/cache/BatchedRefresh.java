@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cached values soon to go stale, read again in the background, many in one query: a cache {@linkplain #ask asks} for
- * a key whose value is still fresh enough to use (a quarter of its time left: half a second of the usual two), and one
+ * a key whose value is still fresh enough to use (half of its time left: a second of the usual two), and one
  * virtual thread reads every key asked for within {@link #LINGER} (at most {@value #MAX_BATCH} at a time) with
  * {@code read}, which puts the values in the cache. So the
  * limits or price books of two thousand busy tenants cost a few queries a second, not two per tenant, and no request

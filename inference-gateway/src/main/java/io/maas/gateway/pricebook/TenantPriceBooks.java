@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,16 +42,31 @@ public final class TenantPriceBooks {
         }
     }
 
-    /** A tenant's book as it was asked at {@code askedNanos} ({@link System#nanoTime()}). */
-    private record Asked(Optional<PriceBook> book, long askedNanos) {
+    /**
+     * A tenant's book as it was asked at {@code askedNanos} ({@link System#nanoTime()}) for a caller trusting it {@code fresh},
+     * last used at {@code usedNanos}.
+     */
+    private static final class Asked {
+        final Optional<PriceBook> book;
+        final long askedNanos;
+        final Duration fresh;
+        volatile long usedNanos;
+
+        Asked(Optional<PriceBook> book, long askedNanos, Duration fresh) {
+            this.book = book;
+            this.askedNanos = askedNanos;
+            this.fresh = fresh;
+            this.usedNanos = askedNanos;
+        }
     }
 
     private static final int MAX_REMEMBERED = 100_000;
+    private static final long KEEP_WARM_MINUTES = 5;
 
     private final JdbcClient jdbc;
     private final Map<Head, PriceBook> parsed = new ConcurrentHashMap<>();
     private final Map<UUID, Asked> recent = new ConcurrentHashMap<>();
-    private final SingleFlight<UUID, Optional<PriceBook>> asks = new SingleFlight<>();
+    private final SingleFlight<UUID, Asked> asks = new SingleFlight<>();
     private final BatchedRefresh<UUID> refreshes;
 
     public TenantPriceBooks(JdbcClient jdbc) {
@@ -91,36 +108,56 @@ public final class TenantPriceBooks {
      * The book pricing {@code tenantId}'s requests as it was asked less than {@code fresh} ago, else asked now: for
      * admission's worst case, whose limits are trusted as long ({@code platform.gateway.admission.policy-cache-ttl}),
      * so that admitting a request asks PostgreSQL nothing. A book assigned or a version added binds admission
-     * within {@code fresh}; settlement always asks ({@link #of}). Once three quarters of {@code fresh} have passed
-     * the tenant's book is asked again in the background with those of the other tenants coming due
-     * ({@link BatchedRefresh}), so that no request waits for it, whatever the number of tenants.
+     * within {@code fresh}; settlement always asks ({@link #of}). The books of tenants in use are asked again in the
+     * background ({@link #keepWarm}), so that no request of theirs waits for it, whatever the number of tenants.
      */
     public Optional<PriceBook> of(UUID tenantId, Duration fresh) {
         long now = System.nanoTime();
         Asked asked = recent.get(tenantId);
-        if (asked != null && now - asked.askedNanos() < fresh.toNanos()) {
-            if (now - asked.askedNanos() >= fresh.toNanos() / 4 * 3) {
+        if (asked == null || now - asked.askedNanos >= fresh.toNanos()) {
+            asked = asks.load(tenantId, asking(tenantId, now, fresh));
+        }
+        asked.usedNanos = now;
+        return asked.book;
+    }
+
+    /**
+     * Has the books of tenants asked for by admission in the last {@value #KEEP_WARM_MINUTES} minutes asked again when half
+     * their freshness has passed (the other half is slack for a busy database), and forgets the others.
+     */
+    @Scheduled(fixedDelay = 250, timeUnit = TimeUnit.MILLISECONDS)
+    void keepWarm() {
+        long now = System.nanoTime();
+        recent.forEach((tenantId, asked) -> {
+            if (now - asked.usedNanos > TimeUnit.MINUTES.toNanos(KEEP_WARM_MINUTES)) {
+                recent.remove(tenantId, asked);
+            } else if (now - asked.askedNanos >= asked.fresh.toNanos() / 2) {
                 refreshes.ask(tenantId);
             }
-            return asked.book();
-        }
-        return asks.load(tenantId, asking(tenantId, now));
+        });
     }
 
     /** An ask of {@code tenantId}'s book, remembered as asked at {@code now} (before the query: never trusted too long). */
-    private Supplier<Optional<PriceBook>> asking(UUID tenantId, long now) {
+    private Supplier<Asked> asking(UUID tenantId, long now, Duration fresh) {
         return () -> {
-            Optional<PriceBook> book = of(tenantId);
-            remember(tenantId, new Asked(book, now));
-            return book;
+            Asked asked = new Asked(of(tenantId), now, fresh);
+            remember(tenantId, asked);
+            return asked;
         };
     }
 
-    /** Asks the books of {@code tenantIds} again in one query, remembered as asked before it. */
+    /** Asks the books of {@code tenantIds} again in one query, remembered as asked before it (and as used when they were). */
     private void refresh(List<UUID> tenantIds) {
         long now = System.nanoTime();
         Map<UUID, PriceBook> books = of(tenantIds);
-        tenantIds.forEach(tenantId -> remember(tenantId, new Asked(Optional.ofNullable(books.get(tenantId)), now)));
+        for (UUID tenantId : tenantIds) {
+            Asked last = recent.get(tenantId);
+            if (last != null) {
+                Asked asked = new Asked(Optional.ofNullable(books.get(tenantId)), now, last.fresh);
+                asked.usedNanos = last.usedNanos;
+                remember(tenantId, asked);
+            }
+        }
     }
 
     private void remember(UUID tenantId, Asked asked) {
