@@ -116,13 +116,7 @@ class LimitPolicies {
         Instant now = clock.instant();
         Instant due = now.minus(ttl.dividedBy(2));
         Instant unused = now.minus(Duration.ofMinutes(KEEP_WARM_MINUTES));
-        cache.forEach((key, cached) -> {
-            if (cached.usedAt.isBefore(unused)) {
-                cache.remove(key, cached);
-            } else if (cached.checkedAt.isBefore(due)) {
-                refreshes.ask(key);
-            }
-        });
+        refreshes.sweep(cache, cached -> cached.usedAt.isBefore(unused), cached -> cached.checkedAt.isBefore(due));
     }
 
     /** A read of {@code key}'s limits that replaces {@code last} in the cache. */

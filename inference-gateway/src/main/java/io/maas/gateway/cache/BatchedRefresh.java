@@ -3,12 +3,14 @@ package io.maas.gateway.cache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,20 @@ public final class BatchedRefresh<K> {
                 Thread.ofVirtual().name(name + "-refresh").start(this::readWhileDue);
             }
         }
+    }
+
+    /**
+     * Goes through {@code cache}: forgets the entries that {@code unused} says are no longer used, and asks for the keys
+     * of those that {@code due} says are due to be read again.
+     */
+    public <V> void sweep(Map<K, V> cache, Predicate<V> unused, Predicate<V> due) {
+        cache.forEach((key, value) -> {
+            if (unused.test(value)) {
+                cache.remove(key, value);
+            } else if (due.test(value)) {
+                ask(key);
+            }
+        });
     }
 
     private void readWhileDue() {

@@ -128,13 +128,8 @@ public final class TenantPriceBooks {
     @Scheduled(fixedDelay = 250, timeUnit = TimeUnit.MILLISECONDS)
     void keepWarm() {
         long now = System.nanoTime();
-        recent.forEach((tenantId, asked) -> {
-            if (now - asked.usedNanos > TimeUnit.MINUTES.toNanos(KEEP_WARM_MINUTES)) {
-                recent.remove(tenantId, asked);
-            } else if (now - asked.askedNanos >= asked.fresh.toNanos() / 2) {
-                refreshes.ask(tenantId);
-            }
-        });
+        refreshes.sweep(recent, asked -> now - asked.usedNanos > TimeUnit.MINUTES.toNanos(KEEP_WARM_MINUTES),
+                asked -> now - asked.askedNanos >= asked.fresh.toNanos() / 2);
     }
 
     /** An ask of {@code tenantId}'s book, remembered as asked at {@code now} (before the query: never trusted too long). */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,18 @@ class BatchedRefreshTests {
             refresh.ask("tenant");
             assertThat(reads).hasSize(2);
         });
+    }
+
+    @Test
+    void aSweepForgetsWhatIsUnusedAndAsksForWhatIsDue() {
+        var refresh = new BatchedRefresh<String>("test", reads::add);
+        Map<String, Integer> ages = new ConcurrentHashMap<>(Map.of("unused", 400, "due", 150, "fresh", 50));
+
+        refresh.sweep(ages, age -> age > 300, age -> age > 100);
+
+        assertThat(ages).containsOnlyKeys("due", "fresh");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !reads.isEmpty());
+        assertThat(reads).containsExactly(List.of("due"));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
