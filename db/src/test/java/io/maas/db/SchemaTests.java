@@ -44,6 +44,28 @@ class SchemaTests {
     }
 
     @Test
+    void aTenantOrKeyWithUsageCannotBeDeletedOrRenumberedAndOneWithoutCan() throws SQLException {
+        try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
+            UUID tenant = UUID.randomUUID();
+            UUID used = UUID.randomUUID();
+            UUID unused = UUID.randomUUID();
+            st.execute("INSERT INTO tenant (id, name) VALUES ('" + tenant + "', 't-" + tenant + "')");
+            st.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES ('" + used + "', '" + tenant
+                    + "', 'k', 'sk-use', decode(repeat('ef', 32), 'hex')), ('" + unused + "', '" + tenant
+                    + "', 'k', 'sk-unu', decode(repeat('fe', 32), 'hex'))");
+            st.execute("INSERT INTO usage_record VALUES ('req-guard-" + tenant + "', '" + tenant + "', '" + used + "', 'm', 'e', true,"
+                    + " 10, 4, 6, 5, 0, now(), now(), 'COMPLETED')");
+
+            assertThat(sqlState(st, "DELETE FROM api_key WHERE id = '" + used + "'")).isEqualTo("23503");
+            assertThat(sqlState(st, "UPDATE api_key SET id = gen_random_uuid() WHERE id = '" + used + "'")).isEqualTo("23503");
+            assertThat(sqlState(st, "DELETE FROM tenant WHERE id = '" + tenant + "'")).isEqualTo("23503");
+            assertThat(st.executeUpdate("UPDATE api_key SET id = id, name = 'renamed' WHERE id = '" + used + "'")).isOne();
+            assertThat(st.executeUpdate("DELETE FROM api_key WHERE id = '" + unused + "'")).isOne();
+            assertThat(single(st, "SELECT count(*) FROM usage_record WHERE api_key_id = '" + used + "'")).isEqualTo("1");
+        }
+    }
+
+    @Test
     void thePriceBookInForceIsTheTenantsElseThePlatformDefault() throws SQLException {
         try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
             UUID own = UUID.randomUUID();
@@ -73,6 +95,16 @@ class SchemaTests {
             assertThat(single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
                     + both + "', current_date)")).isEqualTo("CNY=7/0 USD=0/5");
         }
+    }
+
+    /** The SQLSTATE {@code sql} fails with. */
+    private static String sqlState(java.sql.Statement st, String sql) {
+        try {
+            st.execute(sql);
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+        throw new AssertionError("not refused: " + sql);
     }
 
     private static String single(java.sql.Statement st, String sql) throws SQLException {

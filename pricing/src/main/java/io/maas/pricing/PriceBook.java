@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * A named price book: its versions ordered by the instant each comes into force, and the rule for
@@ -112,6 +114,11 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
      * when that version has none, as an online request.
      */
     public Charge charge(String model, Instant start, Instant completion, TokenUsage usage, PriceClass priceClass) {
+        return charge(model, start, completion, usage, priceClass, TierSchedule::tierAt);
+    }
+
+    private Charge charge(String model, Instant start, Instant completion, TokenUsage usage, PriceClass priceClass,
+                          BiFunction<TierSchedule, Instant, Tier> tierAt) {
         requireOrdered(start, completion);
         Instant pricedAt = decidingInstant == DecidingInstant.START ? start : completion;
         PriceBookVersion version = versionAt(pricedAt);
@@ -122,7 +129,7 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
             tier = BatchClass.TIER;
             prices = version.batchPrices(model);
         } else {
-            Tier inForce = version.schedule().tierAt(pricedAt);
+            Tier inForce = tierAt.apply(version.schedule(), pricedAt);
             tier = inForce.name();
             prices = version.prices(model, inForce);
         }
@@ -153,6 +160,45 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
         requireOrdered(start, completion);
         Instant pricedAt = decidingInstant == DecidingInstant.START ? start : completion;
         return charge(pricedAs(servedName, catalogModel, pricedAt), start, completion, usage, priceClass);
+    }
+
+    /**
+     * A pricer of many requests with this book, for a settlement batch: it charges exactly what
+     * {@link #charge(String, String, Instant, Instant, TokenUsage, PriceClass)} charges, but looks each version's tier up
+     * once per span in which it stays in force ({@link TierSchedule#spanAt}), not once per request, as requests settled
+     * together completed close together. Not for concurrent use.
+     */
+    public Pricer pricer() {
+        return new Pricer(this);
+    }
+
+    /** See {@link #pricer()}. */
+    public static final class Pricer {
+
+        private final PriceBook book;
+        /** The span of the last instant priced, per schedule (the schedule of a version of this book). */
+        private final Map<TierSchedule, TierSchedule.Span> spans = new IdentityHashMap<>();
+
+        private Pricer(PriceBook book) {
+            this.book = book;
+        }
+
+        /** {@link PriceBook#charge(String, String, Instant, Instant, TokenUsage, PriceClass)}. */
+        public Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage,
+                             PriceClass priceClass) {
+            requireOrdered(start, completion);
+            Instant pricedAt = book.decidingInstant == DecidingInstant.START ? start : completion;
+            return book.charge(book.pricedAs(servedName, catalogModel, pricedAt), start, completion, usage, priceClass, this::tierAt);
+        }
+
+        private Tier tierAt(TierSchedule schedule, Instant instant) {
+            TierSchedule.Span span = spans.get(schedule);
+            if (span == null || !span.contains(instant)) {
+                span = schedule.spanAt(instant);
+                spans.put(schedule, span);
+            }
+            return span.tier();
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.maas.pricing;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -44,6 +45,8 @@ public record TierSchedule(ZoneId timezone, String defaultTier, String holidayTi
 
     private static final long NANOS_PER_DAY = TimeWindow.NANOS_PER_DAY;
     private static final long NANOS_PER_WEEK = 7 * NANOS_PER_DAY;
+    /** How far around an instant its span's ends are looked for: local midnights are edges, so both lie within a day or so. */
+    private static final Duration SPAN_SEARCH = Duration.ofDays(2);
 
     public TierSchedule {
         if (timezone == null) {
@@ -101,6 +104,24 @@ public record TierSchedule(ZoneId timezone, String defaultTier, String holidayTi
             }
         }
         return tier(defaultTier);
+    }
+
+    /**
+     * The tier in force at {@code instant} and the span around it in which it stays in force: the tier is constant
+     * between two consecutive instants where it may change ({@link #changesBetween}), so it is the same at every
+     * instant of {@code [from, until)}, the changes at or before and after {@code instant}.
+     */
+    public Span spanAt(Instant instant) {
+        NavigableSet<Instant> changes = changesBetween(instant.minus(SPAN_SEARCH), instant.plus(SPAN_SEARCH));
+        return new Span(tierAt(instant), changes.floor(instant), changes.higher(instant));
+    }
+
+    /** A tier and the span {@code [from, until)} of time in which it is in force without a break. */
+    public record Span(Tier tier, Instant from, Instant until) {
+
+        public boolean contains(Instant instant) {
+            return !instant.isBefore(from) && instant.isBefore(until);
+        }
     }
 
     /** The tier called {@code name}. */

@@ -9,7 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -108,31 +110,31 @@ final class UsageLedger {
     Set<String> write(List<Priced> batch) {
         return new HashSet<>(jdbc.sql(WRITE)
                 .params(
-                        array(batch, "text", p -> p.record().requestId()),
-                        array(batch, "uuid", p -> p.record().tenantId()),
-                        array(batch, "uuid", p -> p.record().apiKeyId()),
-                        array(batch, "text", p -> p.record().model()),
-                        array(batch, "text", p -> p.record().endpoint().toString()),
-                        array(batch, "boolean", p -> p.record().stream()),
-                        array(batch, "bigint", p -> p.record().usage().cacheHitTokens()),
-                        array(batch, "bigint", p -> p.record().usage().cacheMissTokens()),
-                        array(batch, "bigint", p -> p.record().usage().completionTokens()),
-                        array(batch, "bigint", p -> p.record().usage().reasoningTokens()),
-                        array(batch, "text", p -> p.record().startedAt().toString()),
-                        array(batch, "text", p -> p.record().completedAt().toString()),
-                        array(batch, "text", p -> p.record().outcome().name()),
-                        array(batch, "uuid", p -> p.record().placement().deploymentId()),
-                        array(batch, "uuid", p -> p.record().placement().replicaId()),
-                        array(batch, "bigint", p -> p.record().placement().queuedMillis()),
-                        array(batch, "text", p -> p.charge().map(Charge::priceBook).orElse(null)),
-                        array(batch, "text", p -> p.charge().map(Charge::priceBookVersion).orElse(null)),
-                        array(batch, "text", p -> p.charge().map(Charge::tier).orElse(UNPRICED_TIER)),
-                        array(batch, "text", p -> p.charge().map(c -> c.pricedAt().toString()).orElse(null)),
-                        array(batch, "text", p -> p.charge().map(c -> c.currency().name()).orElse(NO_CURRENCY)),
-                        array(batch, "numeric", p -> amount(p, TokenClass.INPUT_CACHE_HIT)),
-                        array(batch, "numeric", p -> amount(p, TokenClass.INPUT_CACHE_MISS)),
-                        array(batch, "numeric", p -> amount(p, TokenClass.OUTPUT)),
-                        array(batch, "numeric", p -> p.charge().map(Charge::amount).orElse(BigDecimal.ZERO)))
+                        array(batch, "text", String[]::new, p -> p.record().requestId()),
+                        array(batch, "uuid", UUID[]::new, p -> p.record().tenantId()),
+                        array(batch, "uuid", UUID[]::new, p -> p.record().apiKeyId()),
+                        array(batch, "text", String[]::new, p -> p.record().model()),
+                        array(batch, "text", String[]::new, p -> p.record().endpoint().toString()),
+                        array(batch, "boolean", Boolean[]::new, p -> p.record().stream()),
+                        array(batch, "bigint", Long[]::new, p -> p.record().usage().cacheHitTokens()),
+                        array(batch, "bigint", Long[]::new, p -> p.record().usage().cacheMissTokens()),
+                        array(batch, "bigint", Long[]::new, p -> p.record().usage().completionTokens()),
+                        array(batch, "bigint", Long[]::new, p -> p.record().usage().reasoningTokens()),
+                        array(batch, "text", String[]::new, p -> p.record().startedAt().toString()),
+                        array(batch, "text", String[]::new, p -> p.record().completedAt().toString()),
+                        array(batch, "text", String[]::new, p -> p.record().outcome().name()),
+                        array(batch, "uuid", UUID[]::new, p -> p.record().placement().deploymentId()),
+                        array(batch, "uuid", UUID[]::new, p -> p.record().placement().replicaId()),
+                        array(batch, "bigint", Long[]::new, p -> p.record().placement().queuedMillis()),
+                        array(batch, "text", String[]::new, p -> p.charge().map(Charge::priceBook).orElse(null)),
+                        array(batch, "text", String[]::new, p -> p.charge().map(Charge::priceBookVersion).orElse(null)),
+                        array(batch, "text", String[]::new, p -> p.charge().map(Charge::tier).orElse(UNPRICED_TIER)),
+                        array(batch, "text", String[]::new, p -> p.charge().map(c -> c.pricedAt().toString()).orElse(null)),
+                        array(batch, "text", String[]::new, p -> p.charge().map(c -> c.currency().name()).orElse(NO_CURRENCY)),
+                        array(batch, "numeric", BigDecimal[]::new, p -> amount(p, TokenClass.INPUT_CACHE_HIT)),
+                        array(batch, "numeric", BigDecimal[]::new, p -> amount(p, TokenClass.INPUT_CACHE_MISS)),
+                        array(batch, "numeric", BigDecimal[]::new, p -> amount(p, TokenClass.OUTPUT)),
+                        array(batch, "numeric", BigDecimal[]::new, p -> p.charge().map(Charge::amount).orElse(BigDecimal.ZERO)))
                 .query(String.class)
                 .list());
     }
@@ -143,9 +145,14 @@ final class UsageLedger {
                 .orElse(BigDecimal.ZERO);
     }
 
-    /** One column of the batch as a PostgreSQL array of {@code type}. */
-    private static AbstractSqlTypeValue array(List<Priced> batch, String type, Function<Priced, Object> column) {
-        Object[] values = batch.stream().map(column).toArray();
+    /**
+     * One column of the batch as a PostgreSQL array of {@code type}. Typed ({@code String[]}, {@code Long[]},
+     * {@code Boolean[]}), the driver sends it in binary: neither escaped here nor parsed by PostgreSQL; uuid and
+     * numeric arrays go as text.
+     */
+    private static <T> AbstractSqlTypeValue array(List<Priced> batch, String type, IntFunction<T[]> arrayOf,
+                                                  Function<Priced, T> column) {
+        T[] values = batch.stream().map(column).toArray(arrayOf);
         return new AbstractSqlTypeValue() {
             @Override
             protected Object createTypeValue(Connection connection, int sqlType, String typeName) throws SQLException {

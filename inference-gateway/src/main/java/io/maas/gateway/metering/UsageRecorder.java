@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * for each new record: the usage record, its priced ledger entry, the daily roll-ups (summed per batch,
  * {@link UsageLedger}), the end of the request's money reservation ({@link DurableReservations#end})
  * and of its journal entry ({@link RequestJournal#close}). The price comes from the pricing library
- * with the tenant's book in force ({@link TenantPriceBooks}, asked once per batch for all its tenants); which
- * instant decides version and tier is the book's rule ({@link PriceBook#charge}: completion by
- * default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the model at
+ * with the tenant's book in force ({@link TenantPriceBooks}, asked once per batch for all its tenants, and priced
+ * by one {@link PriceBook#pricer} per book and batch); which instant decides version and tier is the book's rule
+ * ({@link PriceBook#charge}: completion by default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the model at
  * that instant) is still recorded, in tier {@code unpriced} with amount zero, logged and counted
  * ({@value #UNPRICED_METRIC}, by model). A private deployment's served name is priced as its catalog
  * model unless the book names the served name itself: the catalog model the router served it as, or,
@@ -288,11 +289,12 @@ public class UsageRecorder {
         Map<UUID, PriceBook> booksOf = books.of(records.stream().map(UsageRecord::tenantId).collect(Collectors.toSet()));
         Map<Served, String> catalog = catalogModels(records.stream().filter(r -> r.placement().catalogModel() == null)
                 .map(r -> new Served(r.tenantId(), r.model())).collect(Collectors.toSet()));
+        Map<PriceBook, PriceBook.Pricer> pricers = new IdentityHashMap<>(); // per book: its tier once per span, not per record
         List<UsageLedger.Priced> priced = new ArrayList<>(records.size());
         for (UsageRecord r : records) {
             String catalogModel = r.placement().catalogModel() != null ? r.placement().catalogModel()
                     : catalog.get(new Served(r.tenantId(), r.model()));
-            priced.add(new UsageLedger.Priced(r, price(r, Optional.ofNullable(booksOf.get(r.tenantId())), catalogModel)));
+            priced.add(new UsageLedger.Priced(r, price(r, Optional.ofNullable(booksOf.get(r.tenantId())), pricers, catalogModel)));
         }
         return priced;
     }
@@ -320,7 +322,8 @@ public class UsageRecorder {
                 priced.charge().map(Charge::amount).orElse(java.math.BigDecimal.ZERO));
     }
 
-    private Optional<Charge> price(UsageRecord record, Optional<PriceBook> book, String catalogModel) {
+    private Optional<Charge> price(UsageRecord record, Optional<PriceBook> book, Map<PriceBook, PriceBook.Pricer> pricers,
+                                   String catalogModel) {
         if (book.isEmpty()) {
             log.warn("request={} tenant={} has no price book and there is no platform default; recorded unpriced",
                     record.requestId(), record.tenantId());
@@ -329,8 +332,8 @@ public class UsageRecorder {
         Usage usage = record.usage();
         var tokens = new TokenUsage(usage.cacheHitTokens(), usage.cacheMissTokens(), usage.completionTokens());
         try {
-            return Optional.of(book.get().charge(record.model(), catalogModel, record.startedAt(), record.completedAt(), tokens,
-                    record.priceClass()));
+            return Optional.of(pricers.computeIfAbsent(book.get(), PriceBook::pricer).charge(record.model(), catalogModel,
+                    record.startedAt(), record.completedAt(), tokens, record.priceClass()));
         } catch (IllegalArgumentException e) {
             log.warn("request={} model={} not priced by book '{}': {}; recorded unpriced",
                     record.requestId(), record.model(), book.get().name(), e.getMessage());

@@ -110,8 +110,8 @@ class UsageSpoolIT {
 
     @Test
     void aRecordPostgresRejectsForGoodIsQuarantinedAtOnceInsteadOfSpooled() throws Exception {
-        var rejected = record("unknown-tenant-" + UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), Usage.of(1, 2, 3, 0),
-                Instant.parse("2026-11-23T10:00:00Z")); // no such tenant or key: a foreign-key violation
+        var rejected = record("rejected-at-once-" + tenant, tenant, key, Usage.of(1, 2, -1, 0),
+                Instant.parse("2026-11-23T10:00:00Z")); // completion_tokens >= 0: CHECK
 
         recorder(live).record(rejected);
 
