@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Options: {@code --gateway-jar}, {@code --adapter-jar} (required), {@code --streams} (1000), {@code --tokens}
  * per answer (64), {@code --itl-ms} (35: within the 20–50 ms of real engines), {@code --rounds} (2), {@code --warmup}
  * seconds of streams through the gateway before the first round (120: until the JIT has compiled the relay; a shorter
- * warm-up measures the compiler competing with the gateway for the 2 cores).
+ * warm-up measures the compiler competing with the gateway for the 2 cores), {@code --gateway-jvm} options for the
+ * gateway's JVM, space-separated (none: its defaults).
  */
 public final class StreamsBench {
 
@@ -67,14 +68,16 @@ public final class StreamsBench {
         int itl = options.getInt("itl-ms", 35);
         int rounds = options.getInt("rounds", 2);
         Duration warmup = Duration.ofSeconds(options.getInt("warmup", 120));
+        String jvm = options.get("gateway-jvm", "").strip();
+        List<String> gatewayJvm = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
         Path dir = Files.createDirectories(Path.of("bench", "target", "streams-bench"));
         try (BenchDatabase db = new BenchDatabase("streams")) {
-            run(db, gatewayJar, adapterJar, dir, streams, tokens, itl, rounds, warmup);
+            run(db, gatewayJar, gatewayJvm, adapterJar, dir, streams, tokens, itl, rounds, warmup);
         }
     }
 
-    private static void run(BenchDatabase db, Path gatewayJar, Path adapterJar, Path dir, int streams, int tokens, int itl, int rounds,
-                            Duration warmup) throws Exception {
+    private static void run(BenchDatabase db, Path gatewayJar, List<String> gatewayJvm, Path adapterJar, Path dir, int streams, int tokens,
+                            int itl, int rounds, Duration warmup) throws Exception {
         BenchTenant tenant = BenchTenant.create(db, MODEL, true);
         var results = new Results("streams", "P2: " + streams + " concurrent SSE streams, gateway vs nginx (proxy_buffering off), "
                 + "simulated engine at " + itl + " ms per token",
@@ -87,7 +90,7 @@ public final class StreamsBench {
                      "time-to-first-token=50ms", "inter-token-latency=" + itl + "ms", "output.tokens=" + tokens,
                      "max-concurrency=" + (2 * streams), "queue-size=" + (2 * streams)));
              Nginx proxy = Nginx.streamProxy(dir, engine.base(), 2);
-             JarProcess gateway = new JarProcess(gatewayJar, dir.resolve("gateway.log"),
+             JarProcess gateway = new JarProcess(gatewayJvm, gatewayJar, dir.resolve("gateway.log"),
                      List.of("--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
                              "--spring.datasource.password=" + db.password(),
                              "--platform.gateway.models[0].name=" + MODEL, "--platform.gateway.models[0].endpoints[0]=" + engine.base(),
@@ -127,6 +130,7 @@ public final class StreamsBench {
                 + "cap raised to match). Each round starts all streams "
                 + "at once, one HTTP/1.1 connection and virtual thread per stream in the client JVM; ITL = time between two "
                 + "consecutive events as the client receives them; TTFT from sending the request.");
+        results.note("Gateway JVM options: " + (gatewayJvm.isEmpty() ? "none (its defaults)" : String.join(" ", gatewayJvm)) + ".");
         results.note("The client, nginx (2 workers), the adapter's JVM, the gateway's JVM and PostgreSQL all share this machine's "
                 + "2 cores with other builds: compare the paths within a round, not numbers across runs.");
         results.save(Path.of("bench/results"));
