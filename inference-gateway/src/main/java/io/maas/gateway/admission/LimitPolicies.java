@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -34,9 +34,9 @@ import org.springframework.stereotype.Component;
  * every replica within that time. While PostgreSQL cannot be asked, limits read less than
  * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}).
  * Scopes used in the last {@value #KEEP_WARM_MINUTES} minutes are read again in the background once half the TTL has
- * passed (the other half is slack for a busy database), together with the other scopes coming due ({@link BatchedRefresh}: one query per table for up
- * to a thousand), so that no request of a tenant in use waits for PostgreSQL, however many tenants there are and
- * however seldom each sends; scopes unused for longer are forgotten.
+ * passed (the other half is slack for a busy database), together with the other scopes coming due
+ * ({@link BatchedRefresh}: one query per table for up to a thousand), so that no request of a tenant in use waits for
+ * PostgreSQL, however many tenants there are and however seldom each sends; scopes unused for longer are forgotten.
  */
 @Component
 class LimitPolicies {
@@ -173,13 +173,14 @@ class LimitPolicies {
     /** The limits and billing of each of {@code keys} whose tenant exists: one query for the policies, one for the billing. */
     private Map<CacheKey, Applicable> load(Collection<CacheKey> keys) {
         String[] tenants = keys.stream().map(key -> key.tenantId().toString()).distinct().toArray(String[]::new);
+        String[] apiKeys = keys.stream().map(key -> key.keyId().toString()).distinct().toArray(String[]::new);
         List<LimitPolicy> rows = jdbc.sql("""
                         SELECT tenant_id, api_key_id, model, requests_per_minute, tokens_per_minute, max_concurrent_requests,
                                daily_tokens, monthly_tokens, monthly_spend_limit, monthly_spend_currency
                         FROM limit_policy
-                        WHERE tenant_id = ANY (?::uuid[])
+                        WHERE tenant_id = ANY (?::uuid[]) AND (api_key_id IS NULL OR api_key_id = ANY (?::uuid[]))
                         ORDER BY layer""")
-                .param(tenants)
+                .params(tenants, apiKeys)
                 .query((rs, row) -> new LimitPolicy(rs.getObject("tenant_id", UUID.class), rs.getObject("api_key_id", UUID.class),
                         rs.getString("model"), rs.getObject("requests_per_minute", Long.class), rs.getObject("tokens_per_minute", Long.class),
                         rs.getObject("max_concurrent_requests", Long.class), rs.getObject("daily_tokens", Long.class),
