@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cached values soon to go stale, read again in the background, many in one query: a cache {@linkplain #ask asks} for
- * a key whose value is still fresh enough to use (half of its time left: a second of the usual two), and one
- * virtual thread reads every key asked for within {@link #LINGER} (at most {@value #MAX_BATCH} at a time) with
- * {@code read}, which puts the values in the cache. So the
- * limits or price books of two thousand busy tenants cost a few queries a second, not two per tenant, and no request
- * waits for them. A key is read once however often it is asked for until its read ends. A failed read is only logged:
- * its values go stale, and the next caller past their time reads its own, as without this.
+ * a key whose value is still fresh enough to use (half of its time left: a second of the usual two), or has
+ * {@link #sweep} ask for every such key, and one virtual thread reads every key asked for within {@link #LINGER} (at
+ * most {@value #MAX_BATCH} at a time) with {@code read}, which puts the values in the cache. So the limits or price
+ * books of two thousand tenants cost a few queries a second, not one per tenant and request, and no request waits for
+ * them. A key is read once however often it is asked for until its read ends. A failed read is only logged: its
+ * values go stale, and the next caller past their time reads its own, as without this.
  */
 public final class BatchedRefresh<K> {
 
