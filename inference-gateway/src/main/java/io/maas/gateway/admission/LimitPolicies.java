@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -173,7 +174,8 @@ class LimitPolicies {
     /** The limits and billing of each of {@code keys} whose tenant exists: one query for the policies, one for the billing. */
     private Map<CacheKey, Applicable> load(Collection<CacheKey> keys) {
         String[] tenants = keys.stream().map(key -> key.tenantId().toString()).distinct().toArray(String[]::new);
-        String[] apiKeys = keys.stream().map(key -> key.keyId().toString()).distinct().toArray(String[]::new);
+        String[] apiKeys = keys.stream().map(CacheKey::keyId).filter(Objects::nonNull).map(UUID::toString).distinct()
+                .toArray(String[]::new); // none: the tenant's own policies only
         List<LimitPolicy> rows = jdbc.sql("""
                         SELECT tenant_id, api_key_id, model, requests_per_minute, tokens_per_minute, max_concurrent_requests,
                                daily_tokens, monthly_tokens, monthly_spend_limit, monthly_spend_currency

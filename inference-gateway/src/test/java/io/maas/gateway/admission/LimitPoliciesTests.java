@@ -7,6 +7,7 @@ import io.maas.db.testing.TestDatabase;
 import io.maas.gateway.TestClock;
 import io.maas.gateway.GatewayProperties;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,6 +86,24 @@ class LimitPoliciesTests {
 
         await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
                 tenants.forEach(tenant -> assertThat(rpm(tenant, key)).as("read again in the background").isEqualTo(20)));
+    }
+
+    @Test
+    void withoutAKeyOnlyTheTenantsOwnPoliciesBindAndAnotherKeysNever() {
+        UUID tenant = UUID.randomUUID();
+        UUID key = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        jdbc.sql("INSERT INTO tenant (id, name) VALUES (?, ?)").params(tenant, "keys-" + tenant).update();
+        for (UUID each : List.of(key, other)) {
+            jdbc.sql("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES (?, ?, 'k', 'sk-test', ?)")
+                    .params(each, tenant, each.toString().substring(0, 32).getBytes(StandardCharsets.US_ASCII)).update();
+        }
+        jdbc.sql("INSERT INTO limit_policy (tenant_id, layer, requests_per_minute) VALUES (?, 'TENANT', 10)").param(tenant).update();
+        jdbc.sql("INSERT INTO limit_policy (tenant_id, api_key_id, layer, requests_per_minute) VALUES (?, ?, 'TENANT', 5), (?, ?, 'TENANT', 3)")
+                .params(tenant, key, tenant, other).update();
+
+        assertThat(policies.of(tenant, null).forModel("m")).extracting(LimitPolicy::requestsPerMinute).containsExactly(10L);
+        assertThat(policies.of(tenant, key).forModel("m")).extracting(LimitPolicy::requestsPerMinute).containsExactlyInAnyOrder(10L, 5L);
     }
 
     private long rpm(UUID tenant, UUID key) {
