@@ -157,9 +157,14 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
 
     /** {@link #charge(String, String, Instant, Instant, TokenUsage)} in a price class, as {@link #charge(String, Instant, Instant, TokenUsage, PriceClass)}. */
     public Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage, PriceClass priceClass) {
+        return charge(servedName, catalogModel, start, completion, usage, priceClass, TierSchedule::tierAt);
+    }
+
+    private Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage,
+                          PriceClass priceClass, BiFunction<TierSchedule, Instant, Tier> tierAt) {
         requireOrdered(start, completion);
         Instant pricedAt = decidingInstant == DecidingInstant.START ? start : completion;
-        return charge(pricedAs(servedName, catalogModel, pricedAt), start, completion, usage, priceClass);
+        return charge(pricedAs(servedName, catalogModel, pricedAt), start, completion, usage, priceClass, tierAt);
     }
 
     /**
@@ -186,9 +191,7 @@ public record PriceBook(String name, DecidingInstant decidingInstant, List<Price
         /** {@link PriceBook#charge(String, String, Instant, Instant, TokenUsage, PriceClass)}. */
         public Charge charge(String servedName, String catalogModel, Instant start, Instant completion, TokenUsage usage,
                              PriceClass priceClass) {
-            requireOrdered(start, completion);
-            Instant pricedAt = book.decidingInstant == DecidingInstant.START ? start : completion;
-            return book.charge(book.pricedAs(servedName, catalogModel, pricedAt), start, completion, usage, priceClass, this::tierAt);
+            return book.charge(servedName, catalogModel, start, completion, usage, priceClass, this::tierAt);
         }
 
         private Tier tierAt(TierSchedule schedule, Instant instant) {

@@ -67,7 +67,7 @@ class LimitPoliciesTests {
     }
 
     @Test
-    void limitsInUseAreReadAgainInTheBackgroundBeforeTheyGoStaleManyTenantsTogether() {
+    void limitsInUseAreReadAgainInTheBackgroundBeforeTheyGoStale() {
         List<UUID> tenants = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             UUID tenant = UUID.randomUUID();
