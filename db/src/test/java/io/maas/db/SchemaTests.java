@@ -66,6 +66,14 @@ class SchemaTests {
     }
 
     @Test
+    void aUsageRecordIsIndexedByItsRequestIdOnlyBecauseEveryIndexIsWrittenPerRecord() throws SQLException {
+        try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
+            assertThat(single(st, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'usage_record'"))
+                    .isEqualTo("usage_record_pkey");
+        }
+    }
+
+    @Test
     void thePriceBookInForceIsTheTenantsElseThePlatformDefault() throws SQLException {
         try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
             UUID own = UUID.randomUUID();

@@ -1,0 +1,12 @@
+-- usage_record keeps only its primary key (the request id, its idempotency); the index on (tenant_id, completed_at) goes.
+--
+-- Why: the gateway writes usage records hundreds at a time (UsageRecorder's group commit), and every index is one more
+-- entry written per record, in the batch's transaction and its WAL. This one was read by no query of the product: a
+-- tenant's usage over time is read from usage_ledger (one entry per record, indexed by tenant and time in every
+-- monthly partition) and from the daily roll-up, never from usage_record. Without it the settlement path commits
+-- 9–15 % more records per second (bench/results/ledger-*.md, issue 12 P5).
+--
+-- What it costs: deleting a tenant (which nothing in the product does: tenants are deactivated) now looks its usage up
+-- by scanning usage_record, as deleting a key already did (V15's guard, refuse_orphaning_usage). A tenant's raw records
+-- are still found by request id, or through its ledger entries, which carry the same request ids.
+DROP INDEX usage_record_tenant_completed;
