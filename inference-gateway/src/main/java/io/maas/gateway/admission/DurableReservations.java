@@ -191,6 +191,7 @@ public class DurableReservations {
     private final Map<BlockKey, Rate> rates = new ConcurrentHashMap<>();
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Set<Block> retired = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock sweeping = new ReentrantLock();
 
     private final Map<UUID, Turn> turns = new ConcurrentHashMap<>();
 
@@ -465,7 +466,7 @@ public class DurableReservations {
      * Deletes reservations past their lease (a crashed gateway's). They stopped counting when their
      * lease ended; this only keeps the table small, away from the admissions' critical section.
      */
-    @Scheduled(fixedDelay = 60, timeUnit = TimeUnit.SECONDS)
+    @Scheduled(fixedRate = 60, timeUnit = TimeUnit.SECONDS)
     void sweepExpired() {
         jdbc.sql("DELETE FROM admission_reservation WHERE expires_at <= ?").param(Timestamp.from(Instant.now())).update();
     }
@@ -573,24 +574,43 @@ public class DurableReservations {
     /**
      * Gives back what blocks hold beyond their requests in flight: a block that is used up, past its time, or idle for
      * {@value #IDLE_SECONDS} s is retired (no new request is held in it); a retired block's row is shrunk to what its
-     * requests in flight hold, and deleted once they have all ended. Every second, and on shutdown.
+     * requests in flight hold, and deleted once they have all ended. Every second, and on shutdown; every retired block
+     * in two statements, however many tenants have one (each block in a transaction of its own kept a sweep of two
+     * thousand tenants' blocks busy for seconds). One sweep at a time: a sweep started while the last still runs skips.
      */
-    @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.SECONDS)
+    @Scheduled(fixedRate = 1, timeUnit = TimeUnit.SECONDS)
     void giveBack() {
-        long now = System.nanoTime();
-        Instant wall = Instant.now();
-        for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
-            kept.forEach((key, block) -> {
-                boolean idle;
-                synchronized (block) {
-                    idle = now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil);
-                }
-                if (idle && kept.remove(key, block)) {
-                    retire(block);
-                }
-            });
+        if (!sweeping.tryLock()) {
+            return;
         }
-        retired.forEach(this::giveBack);
+        try {
+            long now = System.nanoTime();
+            Instant wall = Instant.now();
+            for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
+                kept.forEach((key, block) -> {
+                    boolean idle;
+                    synchronized (block) {
+                        idle = now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil);
+                    }
+                    if (idle && kept.remove(key, block)) {
+                        retire(block);
+                    }
+                });
+            }
+            List<Block> mine = new ArrayList<>();
+            for (Block block : retired) {
+                if (block.givingBack.tryLock()) {
+                    mine.add(block);
+                }
+            }
+            try {
+                giveBackNow(mine);
+            } finally {
+                mine.forEach(block -> block.givingBack.unlock());
+            }
+        } finally {
+            sweeping.unlock();
+        }
     }
 
     /**
@@ -604,35 +624,53 @@ public class DurableReservations {
             return;
         }
         try {
-            giveBackNow(block);
+            giveBackNow(List.of(block));
         } finally {
             block.givingBack.unlock();
         }
     }
 
-    private void giveBackNow(Block block) {
-        BigDecimal free;
-        long freeTokens;
-        boolean empty;
-        synchronized (block) {
-            free = block.amount.subtract(block.heldAmount);
-            freeTokens = block.tokens - block.heldTokens;
-            empty = block.heldAmount.signum() == 0 && block.heldTokens == 0;
+    /** Gives back the room of {@code mine}, retired blocks whose {@code givingBack} this thread holds: one statement each for rows to delete and to shrink. */
+    private void giveBackNow(List<Block> mine) {
+        List<Block> empty = new ArrayList<>();
+        List<Block> shrunk = new ArrayList<>();
+        List<BigDecimal> free = new ArrayList<>();
+        List<Long> freeTokens = new ArrayList<>();
+        for (Block block : mine) {
+            synchronized (block) {
+                if (block.heldAmount.signum() == 0 && block.heldTokens == 0) {
+                    empty.add(block);
+                } else if (block.amount.compareTo(block.heldAmount) > 0 || block.tokens > block.heldTokens) {
+                    shrunk.add(block);
+                    free.add(block.amount.subtract(block.heldAmount));
+                    freeTokens.add(block.tokens - block.heldTokens);
+                }
+            }
         }
         try {
-            if (empty) {
-                jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ?").param(block.id).update();
-                retired.remove(block);
-            } else if (free.signum() > 0 || freeTokens > 0) {
-                jdbc.sql("UPDATE admission_reservation SET amount = amount - ?, tokens = tokens - ? WHERE request_id = ?")
-                        .params(free, freeTokens, block.id).update();
-                synchronized (block) {
-                    block.amount = block.amount.subtract(free);
-                    block.tokens -= freeTokens;
+            if (!empty.isEmpty()) {
+                jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ANY (?)")
+                        .param(empty.stream().map(block -> block.id).toArray(String[]::new)).update();
+                empty.forEach(retired::remove);
+            }
+            if (!shrunk.isEmpty()) {
+                jdbc.sql("""
+                                UPDATE admission_reservation r SET amount = r.amount - g.amount, tokens = r.tokens - g.tokens
+                                FROM unnest(?::text[], ?::numeric[], ?::bigint[]) AS g(request_id, amount, tokens)
+                                WHERE r.request_id = g.request_id""")
+                        .params(shrunk.stream().map(block -> block.id).toArray(String[]::new), free.toArray(BigDecimal[]::new),
+                                freeTokens.toArray(Long[]::new))
+                        .update();
+                for (int i = 0; i < shrunk.size(); i++) {
+                    Block block = shrunk.get(i);
+                    synchronized (block) {
+                        block.amount = block.amount.subtract(free.get(i));
+                        block.tokens -= freeTokens.get(i);
+                    }
                 }
             }
         } catch (DataAccessException e) {
-            log.debug("Block {} not given back yet ({}); it ends with its lease at the latest", block.id, e.getMessage());
+            log.debug("{} blocks not given back yet ({}); each ends with its lease at the latest", mine.size(), e.getMessage());
         }
     }
 

@@ -112,7 +112,7 @@ class LimitPolicies {
      * Has the scopes used in the last {@value #KEEP_WARM_MINUTES} minutes read again when half their TTL has passed, and
      * forgets the others.
      */
-    @Scheduled(fixedDelay = 250, timeUnit = TimeUnit.MILLISECONDS)
+    @Scheduled(fixedRate = 250, timeUnit = TimeUnit.MILLISECONDS)
     void keepWarm() {
         Instant now = clock.instant();
         Instant due = now.minus(ttl.dividedBy(2));

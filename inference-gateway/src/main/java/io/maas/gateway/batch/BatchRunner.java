@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -81,6 +82,7 @@ class BatchRunner {
     private final Duration claimTimeout;
     private final int concurrency;
     private final Semaphore slots;
+    private final ReentrantLock polling = new ReentrantLock();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
 
@@ -103,12 +105,18 @@ class BatchRunner {
         this.slots = new Semaphore(concurrency);
     }
 
-    @Scheduled(initialDelayString = "${platform.gateway.batch.poll-interval:5s}", fixedDelayString = "${platform.gateway.batch.poll-interval:5s}")
+    /** A {@link #pass} every poll interval, unless the last one still runs. */
+    @Scheduled(initialDelayString = "${platform.gateway.batch.poll-interval:5s}", fixedRateString = "${platform.gateway.batch.poll-interval:5s}")
     void poll() {
+        if (!polling.tryLock()) {
+            return;
+        }
         try {
             pass();
         } catch (DataAccessException e) {
             log.warn("Batches wait: PostgreSQL failed ({})", e.getMostSpecificCause().getMessage());
+        } finally {
+            polling.unlock();
         }
     }
 

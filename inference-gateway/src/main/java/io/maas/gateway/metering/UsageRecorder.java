@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -94,6 +95,7 @@ public class UsageRecorder {
     private final DurableReservations reservations;
     private final RequestJournal journal;
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private final ReentrantLock replaying = new ReentrantLock();
     private final DistributionSummary batchSizes = Metrics.summary(BATCH_METRIC);
     private final Timer batchTime = Metrics.timer("maas.usage.batch.commit");
     private final Thread writer;
@@ -215,8 +217,28 @@ public class UsageRecorder {
      * transient failure (PostgreSQL unreachable) it stops, keeps what is left, and tries again in
      * {@value #REPLAY_SECONDS} s. One replay at a time.
      */
-    @Scheduled(initialDelay = REPLAY_SECONDS, fixedDelay = REPLAY_SECONDS, timeUnit = TimeUnit.SECONDS)
-    public synchronized void replaySpool() {
+    public void replaySpool() {
+        replaying.lock();
+        try {
+            replay();
+        } finally {
+            replaying.unlock();
+        }
+    }
+
+    /** {@link #replaySpool} every {@value #REPLAY_SECONDS} s, unless a replay still runs. */
+    @Scheduled(initialDelay = REPLAY_SECONDS, fixedRate = REPLAY_SECONDS, timeUnit = TimeUnit.SECONDS)
+    void replaySpoolUnlessReplaying() {
+        if (replaying.tryLock()) {
+            try {
+                replay();
+            } finally {
+                replaying.unlock();
+            }
+        }
+    }
+
+    private void replay() {
         for (Path file : spool.drain()) {
             List<UsageSpool.Line> lines = spool.read(file);
             for (int from = 0; from < lines.size(); from += MAX_BATCH) {

@@ -125,7 +125,7 @@ public final class TenantPriceBooks {
      * Has the books of tenants asked for by admission in the last {@value #KEEP_WARM_MINUTES} minutes asked again when half
      * their freshness has passed (the other half is slack for a busy database), and forgets the others.
      */
-    @Scheduled(fixedDelay = 250, timeUnit = TimeUnit.MILLISECONDS)
+    @Scheduled(fixedRate = 250, timeUnit = TimeUnit.MILLISECONDS)
     void keepWarm() {
         long now = System.nanoTime();
         refreshes.sweep(recent, asked -> now - asked.usedNanos > TimeUnit.MINUTES.toNanos(KEEP_WARM_MINUTES),

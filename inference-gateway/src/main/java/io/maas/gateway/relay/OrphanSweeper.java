@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -42,6 +43,7 @@ class OrphanSweeper {
     private final TransactionOperations transactions;
     private final Clock clock;
     private final Duration orphanAfter;
+    private final ReentrantLock sweeping = new ReentrantLock();
 
     OrphanSweeper(RequestJournal journal, EngineClient engines, UsageRecorder recorder, Admitter admitter,
                   TransactionOperations transactions, Clock clock, GatewayProperties properties, TaskScheduler scheduler) {
@@ -53,7 +55,18 @@ class OrphanSweeper {
         this.clock = clock;
         this.orphanAfter = properties.requestDeadline().plus(properties.receiptWait()).plus(GRACE);
         Duration every = properties.journalSweepInterval();
-        scheduler.scheduleWithFixedDelay(this::sweep, Instant.now().plus(every), every);
+        scheduler.scheduleAtFixedRate(this::sweepUnlessSweeping, Instant.now().plus(every), every);
+    }
+
+    /** A {@link #sweep} each interval, unless the last one still runs (it may wait for engines' answers). */
+    private void sweepUnlessSweeping() {
+        if (sweeping.tryLock()) {
+            try {
+                sweep();
+            } finally {
+                sweeping.unlock();
+            }
+        }
     }
 
     void sweep() {

@@ -165,6 +165,30 @@ class BlockReservationsIT {
         replica.close();
     }
 
+    @Test
+    void idleBlocksAreGivenBackTogetherAndABlockKeepsWhatItsRequestsInFlightHold() throws Exception {
+        topUp("100");
+        var replica = new DurableReservations(sql, transactions);
+        List<String> requests = new ArrayList<>();
+        for (String model : List.of(MODEL, MODEL + "-b", MODEL + "-c")) { // a block per model
+            String id = UUID.randomUUID().toString();
+            replica.reserve(id, tenant, key, model, List.of(), PREPAID, WORST, Instant.now(), Duration.ofMinutes(30));
+            requests.add(id);
+        }
+        replica.end(requests.get(1));
+        replica.end(requests.get(2));
+        assertThat(blockAmounts()).as("three blocks of sixteen worst cases").containsExactly("0.016", "0.016", "0.016");
+
+        Thread.sleep(2_100); // idle
+        replica.giveBack();
+        assertThat(blockAmounts()).as("the blocks without requests are gone; the other keeps its one request's worst case")
+                .containsExactly("0.001");
+
+        replica.end(requests.getFirst());
+        replica.giveBack();
+        assertThat(reserved()).as("nothing reserved once the last request ended").isZero();
+    }
+
     /** Reserves and settles requests of {@code replica} until the balance refuses one; how many were served. */
     private int drain(DurableReservations replica, UsageRecorder recorder) {
         int served = 0;
@@ -206,6 +230,11 @@ class BlockReservationsIT {
     private long blocks() {
         return sql.sql("SELECT count(*) FROM admission_reservation WHERE tenant_id = ? AND request_id LIKE 'block:%'").param(tenant)
                 .query(Long.class).single();
+    }
+
+    private List<String> blockAmounts() {
+        return sql.sql("SELECT amount FROM admission_reservation WHERE tenant_id = ? AND request_id LIKE 'block:%' ORDER BY amount").param(tenant)
+                .query((rs, row) -> rs.getBigDecimal(1).stripTrailingZeros().toPlainString()).list();
     }
 
     private long reserved() {
