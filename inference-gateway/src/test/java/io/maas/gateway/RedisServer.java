@@ -17,25 +17,25 @@ import java.util.List;
  * test may stop and restart it (losing its data, as a crashed Redis does) without touching the shared
  * one. Needs {@code redis-server} on the PATH and says so when it is missing.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private Process process;
 
-    RedisServer() {
+    public RedisServer() {
         this.port = freePort();
         start();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
-    void start() {
+    public void start() {
         String binary = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
                 .map(dir -> Path.of(dir, "redis-server")).filter(Files::isExecutable).findFirst()
                 .map(Path::toString)
@@ -58,7 +58,7 @@ final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server on port " + port + " did not answer PING within 10 s");
     }
 
-    void stop() {
+    public void stop() {
         process.destroy();
         try {
             process.waitFor();

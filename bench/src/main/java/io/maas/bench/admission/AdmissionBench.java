@@ -1,6 +1,8 @@
 package io.maas.bench.admission;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
@@ -26,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
@@ -95,7 +99,8 @@ public final class AdmissionBench {
                 "configuration", "store", "between admit and settle", "requests", "p50", "p99", "p50 over reference",
                 "p99 over reference", "PostgreSQL transactions per request");
         try (var memory = gateway(url, user, password, "memory", redisUri);
-             var shared = gateway(url, user, password, "redis", redisUri)) {
+             var shared = gateway(url, user, password, "redis", redisUri);
+             var redisTime = new RedisTime(redisUri)) {
             Admitter memoryAdmitter = memory.getBean(Admitter.class);
             Admitter redisAdmitter = shared.getBean(Admitter.class);
             JsonMapper json = memory.getBean(JsonMapper.class);
@@ -121,6 +126,7 @@ public final class AdmissionBench {
             for (long engineMillis : new long[] {0, ENGINE_MILLIS}) {
                 long[] reference = null;
                 for (var configuration : configurations) {
+                    redisTime.reset();
                     long[] nanos = measure(configuration.admitter(), json, configuration.callers(), configuration.requests(), concurrency,
                             configuration.reservations(), engineMillis);
                     double transactions = database.perRequest(configuration.requests());
@@ -129,6 +135,10 @@ public final class AdmissionBench {
                                     : engineMillis + " ms (the engine)", nanos.length, micros(percentile(nanos, 50)),
                             micros(percentile(nanos, 99)), micros(percentile(nanos, 50) - percentile(reference, 50)),
                             micros(percentile(nanos, 99) - percentile(reference, 99)), "%.2f".formatted(transactions));
+                    if (configuration.store().equals("redis")) {
+                        results.note("Redis's own time in the admission scripts (acquire and settle, INFO commandstats), %s: %.1f µs per request."
+                                .formatted(engineMillis == 0 ? "back to back" : "in flight", redisTime.microsPerRequest(configuration.requests())));
+                    }
                     if (configuration.callers().size() == TENANTS) {
                         results.note(("%s, %s: reservation rows written (blocks, and requests reserved alone) per request: %.3f; in all: %s.")
                                 .formatted(configuration.name(), engineMillis == 0 ? "back to back" : "in flight",
@@ -238,6 +248,38 @@ public final class AdmissionBench {
                     return counts;
                 }
             }
+        }
+    }
+
+    /** The time Redis spent running scripts ({@code EVALSHA}, and {@code EVAL} when it did not know one yet), as Redis counts it. */
+    private static final class RedisTime implements AutoCloseable {
+
+        private static final Pattern SCRIPTS = Pattern.compile("^cmdstat_(?:evalsha|eval):calls=\\d+,usec=(\\d+)", Pattern.MULTILINE);
+
+        private final RedisClient client;
+        private final StatefulRedisConnection<String, String> connection;
+
+        RedisTime(String uri) {
+            client = RedisClient.create(uri);
+            connection = client.connect();
+        }
+
+        void reset() {
+            connection.sync().configResetstat();
+        }
+
+        double microsPerRequest(int requests) {
+            long micros = 0;
+            for (Matcher script = SCRIPTS.matcher(connection.sync().info("commandstats")); script.find(); ) {
+                micros += Long.parseLong(script.group(1));
+            }
+            return micros / (double) requests;
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown();
         }
     }
 
