@@ -32,9 +32,9 @@ import org.springframework.stereotype.Component;
  * step one Lua script ({@code acquire.lua}, {@code settle.lua}, {@code renew.lua} next to this class), which Redis runs
  * atomically, so checking every limit of every scope and reserving in all of them is one indivisible
  * step across replicas (no read-then-write). Keys, under {@code maas:adm:}: per scope and minute a
- * requests and a tokens counter (expiring after two minutes), per scope a sorted set of in-flight
- * request ids scored by lease expiry (expired ones are dropped before counting), per request a
- * reservation hash expiring with its lease. One Redis instance (or a primary): the settle script
+ * requests and a tokens counter for the limits set (expiring after two minutes), per scope a sorted set of in-flight
+ * request ids scored by lease expiry (expired ones, a dead gateway's, are dropped when the set reaches the limit,
+ * before a request is refused), per request a reservation hash expiring with its lease. One Redis instance (or a primary): the settle script
  * touches the keys its reservation names.
  *
  * <p><b>Unreachable Redis.</b> Commands are refused at once while disconnected and time out after
