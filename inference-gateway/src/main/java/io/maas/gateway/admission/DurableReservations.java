@@ -574,9 +574,10 @@ public class DurableReservations {
     /**
      * Gives back what blocks hold beyond their requests in flight: a block that is used up, past its time, or idle for
      * {@value #IDLE_SECONDS} s is retired (no new request is held in it); a retired block's row is shrunk to what its
-     * requests in flight hold, and deleted once they have all ended. Every second, and on shutdown; every retired block
-     * in two statements, however many tenants have one (each block in a transaction of its own kept a sweep of two
-     * thousand tenants' blocks busy for seconds). One sweep at a time: a sweep started while the last still runs skips.
+     * requests in flight hold, and deleted once they have all ended. Every second, and on shutdown; the rows of every
+     * retired block without requests in flight in one statement, however many tenants have one (a statement for each kept
+     * a sweep of two thousand tenants' blocks busy for seconds). One sweep at a time: one started while the last still
+     * runs skips.
      */
     @Scheduled(fixedRate = 1, timeUnit = TimeUnit.SECONDS)
     void giveBack() {
@@ -630,47 +631,47 @@ public class DurableReservations {
         }
     }
 
-    /** Gives back the room of {@code mine}, retired blocks whose {@code givingBack} this thread holds: one statement each for rows to delete and to shrink. */
+    /**
+     * Gives back the room of {@code mine}, retired blocks whose {@code givingBack} this thread holds: the rows of those
+     * without requests in flight go in one statement (no settlement can be pending for them); each of the others is
+     * shrunk on its own, a row at a time, as a settlement's transaction locks block rows in their order and a
+     * statement locking several here could deadlock with it.
+     */
     private void giveBackNow(List<Block> mine) {
         List<Block> empty = new ArrayList<>();
-        List<Block> shrunk = new ArrayList<>();
-        List<BigDecimal> free = new ArrayList<>();
-        List<Long> freeTokens = new ArrayList<>();
         for (Block block : mine) {
+            BigDecimal free;
+            long freeTokens;
             synchronized (block) {
                 if (block.heldAmount.signum() == 0 && block.heldTokens == 0) {
                     empty.add(block);
-                } else if (block.amount.compareTo(block.heldAmount) > 0 || block.tokens > block.heldTokens) {
-                    shrunk.add(block);
-                    free.add(block.amount.subtract(block.heldAmount));
-                    freeTokens.add(block.tokens - block.heldTokens);
+                    continue;
+                }
+                free = block.amount.subtract(block.heldAmount);
+                freeTokens = block.tokens - block.heldTokens;
+            }
+            if (free.signum() > 0 || freeTokens > 0) {
+                try {
+                    jdbc.sql("UPDATE admission_reservation SET amount = amount - ?, tokens = tokens - ? WHERE request_id = ?")
+                            .params(free, freeTokens, block.id).update();
+                    synchronized (block) {
+                        block.amount = block.amount.subtract(free);
+                        block.tokens -= freeTokens;
+                    }
+                } catch (DataAccessException e) {
+                    log.debug("Block {} not given back yet ({}); it ends with its lease at the latest", block.id, e.getMessage());
                 }
             }
         }
+        if (empty.isEmpty()) {
+            return;
+        }
         try {
-            if (!empty.isEmpty()) {
-                jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ANY (?)")
-                        .param(empty.stream().map(block -> block.id).toArray(String[]::new)).update();
-                empty.forEach(retired::remove);
-            }
-            if (!shrunk.isEmpty()) {
-                jdbc.sql("""
-                                UPDATE admission_reservation r SET amount = r.amount - g.amount, tokens = r.tokens - g.tokens
-                                FROM unnest(?::text[], ?::numeric[], ?::bigint[]) AS g(request_id, amount, tokens)
-                                WHERE r.request_id = g.request_id""")
-                        .params(shrunk.stream().map(block -> block.id).toArray(String[]::new), free.toArray(BigDecimal[]::new),
-                                freeTokens.toArray(Long[]::new))
-                        .update();
-                for (int i = 0; i < shrunk.size(); i++) {
-                    Block block = shrunk.get(i);
-                    synchronized (block) {
-                        block.amount = block.amount.subtract(free.get(i));
-                        block.tokens -= freeTokens.get(i);
-                    }
-                }
-            }
+            jdbc.sql("DELETE FROM admission_reservation WHERE request_id = ANY (?)")
+                    .param(empty.stream().map(block -> block.id).toArray(String[]::new)).update();
+            empty.forEach(retired::remove);
         } catch (DataAccessException e) {
-            log.debug("{} blocks not given back yet ({}); each ends with its lease at the latest", mine.size(), e.getMessage());
+            log.debug("{} blocks not given back yet ({}); each ends with its lease at the latest", empty.size(), e.getMessage());
         }
     }
 
