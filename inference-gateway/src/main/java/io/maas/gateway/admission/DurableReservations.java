@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -587,30 +588,40 @@ public class DurableReservations {
         try {
             long now = System.nanoTime();
             Instant wall = Instant.now();
-            for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
-                kept.forEach((key, block) -> {
-                    boolean idle;
-                    synchronized (block) {
-                        idle = now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil);
-                    }
-                    if (idle && kept.remove(key, block)) {
-                        retire(block);
-                    }
-                });
-            }
-            List<Block> mine = new ArrayList<>();
-            for (Block block : retired) {
-                if (block.givingBack.tryLock()) {
-                    mine.add(block);
-                }
-            }
-            try {
-                giveBackNow(mine);
-            } finally {
-                mine.forEach(block -> block.givingBack.unlock());
-            }
+            retireWhere(block -> now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil));
+            giveBackRetired();
         } finally {
             sweeping.unlock();
+        }
+    }
+
+    /** Retires the blocks, current or taken ahead, that {@code done} holds for (under the block's monitor). */
+    private void retireWhere(Predicate<Block> done) {
+        for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
+            kept.forEach((key, block) -> {
+                boolean retiring;
+                synchronized (block) {
+                    retiring = done.test(block);
+                }
+                if (retiring && kept.remove(key, block)) {
+                    retire(block);
+                }
+            });
+        }
+    }
+
+    /** Gives back the retired blocks that no other thread is giving back now. */
+    private void giveBackRetired() {
+        List<Block> mine = new ArrayList<>();
+        for (Block block : retired) {
+            if (block.givingBack.tryLock()) {
+                mine.add(block);
+            }
+        }
+        try {
+            giveBackNow(mine);
+        } finally {
+            mine.forEach(block -> block.givingBack.unlock());
         }
     }
 
@@ -675,17 +686,19 @@ public class DurableReservations {
         }
     }
 
-    /** Gives back every block's room on shutdown; blocks that still hold requests keep what those hold. */
+    /**
+     * Gives back every block's room on shutdown; blocks that still hold requests keep what those hold. Waits for a sweep
+     * still running, so that none is skipped.
+     */
     @PreDestroy
     void close() {
-        for (Map<BlockKey, Block> kept : List.of(blocks, ahead)) {
-            kept.forEach((key, block) -> {
-                if (kept.remove(key, block)) {
-                    retire(block);
-                }
-            });
+        sweeping.lock();
+        try {
+            retireWhere(block -> true);
+            giveBackRetired();
+        } finally {
+            sweeping.unlock();
         }
-        giveBack();
     }
 
     private void retire(Block block) {
