@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModularityTests {
 
-    private static final JavaClasses GATEWAY = new ClassFileImporter()
+    /** The gateway's classes, without its tests; {@link SchedulingTests} checks them too. */
+    static final JavaClasses GATEWAY = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.maas.gateway");
 

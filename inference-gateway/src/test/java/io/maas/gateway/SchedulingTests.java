@@ -3,11 +3,9 @@ package io.maas.gateway;
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static io.maas.gateway.ModularityTests.GATEWAY;
 
 import com.tngtech.archunit.core.domain.JavaCall;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -15,16 +13,12 @@ import org.springframework.scheduling.annotation.Scheduled;
 /**
  * Nothing of the gateway is scheduled with a fixed delay on Spring's scheduler. With virtual threads that scheduler is a
  * {@code SimpleAsyncTaskScheduler}, which runs every fixed-delay task on its one scheduler thread, the thread that also
- * starts the fixed-rate ones: a give-back of two thousand tenants' blocks, a spool replay after an outage or an orphan
- * sweep waiting for engines held it for seconds, and meanwhile no limit or price book was kept warm, so every request
- * read PostgreSQL itself (bench/results/admission-*.md, issue 12). Fixed-rate tasks run each in a thread of its own;
- * those that must not overlap skip a turn while the last one runs.
+ * starts the fixed-rate ones. A give-back of two thousand tenants' blocks held it for seconds (a spool replay after an
+ * outage, or an orphan sweep waiting for engines, could too), and meanwhile no limit or price book was kept warm, so
+ * requests read PostgreSQL themselves (bench/results/admission-*.md, issue 12). Fixed-rate tasks run each in a thread
+ * of its own; those that must not overlap skip a turn while the last one runs.
  */
 class SchedulingTests {
-
-    private static final JavaClasses GATEWAY = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.maas.gateway");
 
     @Test
     void noScheduledMethodHasAFixedDelay() {
