@@ -34,8 +34,8 @@ import org.springframework.stereotype.Component;
  * step across replicas (no read-then-write). Keys, under {@code maas:adm:}: per scope and minute a
  * requests and a tokens counter for the limits set (expiring after two minutes), per scope a sorted set of in-flight
  * request ids scored by lease expiry (expired ones, a dead gateway's, are dropped when the set reaches the limit,
- * before a request is refused), per request a reservation hash expiring with its lease. One Redis instance (or a primary): the settle script
- * touches the keys its reservation names.
+ * before a request is refused), per request a reservation hash expiring with its lease. One Redis instance (or a
+ * primary): the settle script touches the keys its reservation names.
  *
  * <p><b>Unreachable Redis.</b> Commands are refused at once while disconnected and time out after
  * {@code platform.gateway.admission.redis.timeout}; both raise {@link StoreUnavailableException} (the
