@@ -19,9 +19,7 @@ class SchemaTests {
         try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
             UUID tenant = UUID.randomUUID();
             UUID key = UUID.randomUUID();
-            st.execute("INSERT INTO tenant (id, name) VALUES ('" + tenant + "', 't-" + tenant + "')");
-            st.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES ('" + key + "', '"
-                    + tenant + "', 'k', 'sk-abc', decode(repeat('ab', 32), 'hex'))");
+            tenantWithKeys(st, tenant, key);
             String insert = "INSERT INTO usage_record VALUES ('req-1', '" + tenant + "', '" + key + "', 'm', 'e', true,"
                     + " 10, 4, 6, 5, 0, now(), now(), 'COMPLETED') ON CONFLICT (request_id) DO NOTHING";
 
@@ -33,9 +31,7 @@ class SchemaTests {
     @Test
     void promptTokensMustBeHitsPlusMisses() throws SQLException {
         try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
-            st.execute("INSERT INTO tenant (id, name) VALUES ('" + TENANT + "', 'check-tenant')");
-            st.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES ('" + KEY + "', '"
-                    + TENANT + "', 'k', 'sk-def', decode(repeat('cd', 32), 'hex'))");
+            tenantWithKeys(st, TENANT, KEY);
 
             assertThatThrownBy(() -> st.execute("INSERT INTO usage_record VALUES ('req-x', '" + TENANT + "', '" + KEY
                     + "', 'm', 'e', true, 10, 4, 5, 5, 0, now(), now(), 'COMPLETED')"))
@@ -49,10 +45,7 @@ class SchemaTests {
             UUID tenant = UUID.randomUUID();
             UUID used = UUID.randomUUID();
             UUID unused = UUID.randomUUID();
-            st.execute("INSERT INTO tenant (id, name) VALUES ('" + tenant + "', 't-" + tenant + "')");
-            st.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES ('" + used + "', '" + tenant
-                    + "', 'k', 'sk-use', decode(repeat('ef', 32), 'hex')), ('" + unused + "', '" + tenant
-                    + "', 'k', 'sk-unu', decode(repeat('fe', 32), 'hex'))");
+            tenantWithKeys(st, tenant, used, unused);
             st.execute("INSERT INTO usage_record VALUES ('req-guard-" + tenant + "', '" + tenant + "', '" + used + "', 'm', 'e', true,"
                     + " 10, 4, 6, 5, 0, now(), now(), 'COMPLETED')");
 
@@ -66,7 +59,7 @@ class SchemaTests {
     }
 
     @Test
-    void aUsageRecordIsIndexedByItsRequestIdOnlyBecauseEveryIndexIsWrittenPerRecord() throws SQLException {
+    void aUsageRecordHasNoIndexButItsPrimaryKey() throws SQLException {
         try (Connection db = TestDatabase.get().connect(); var st = db.createStatement()) {
             assertThat(single(st, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'usage_record'"))
                     .isEqualTo("usage_record_pkey");
@@ -102,6 +95,15 @@ class SchemaTests {
                     + empty + "', current_date)")).isEqualTo("CNY=0/0");
             assertThat(single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
                     + both + "', current_date)")).isEqualTo("CNY=7/0 USD=0/5");
+        }
+    }
+
+    /** A tenant with {@code keys}, each key's secret hash the SHA-256 of its id. */
+    private static void tenantWithKeys(java.sql.Statement st, UUID tenant, UUID... keys) throws SQLException {
+        st.execute("INSERT INTO tenant (id, name) VALUES ('" + tenant + "', 't-" + tenant + "')");
+        for (UUID key : keys) {
+            st.execute("INSERT INTO api_key (id, tenant_id, name, prefix, secret_hash) VALUES ('" + key + "', '" + tenant
+                    + "', 'k', 'sk-test', sha256(convert_to('" + key + "', 'UTF8')))");
         }
     }
 

@@ -6,6 +6,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static io.maas.gateway.ModularityTests.GATEWAY;
 
 import com.tngtech.archunit.core.domain.JavaCall;
+import io.maas.gateway.scheduling.OneAtATime;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -16,7 +17,7 @@ import org.springframework.scheduling.annotation.Scheduled;
  * starts the fixed-rate ones. A give-back of two thousand tenants' blocks held it for seconds (a spool replay after an
  * outage, or an orphan sweep waiting for engines, could too), and meanwhile no limit or price book was kept warm, so
  * requests read PostgreSQL themselves (bench/results/admission-*.md, issue 12). Fixed-rate tasks run each in a thread
- * of its own; those that must not overlap skip a turn while the last one runs.
+ * of its own; those that must not overlap skip a turn while the last one runs ({@link OneAtATime}).
  */
 class SchedulingTests {
 

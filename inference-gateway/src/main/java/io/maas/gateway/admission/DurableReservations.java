@@ -2,6 +2,7 @@ package io.maas.gateway.admission;
 
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
+import io.maas.gateway.scheduling.OneAtATime;
 import jakarta.annotation.PreDestroy;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -192,7 +193,7 @@ public class DurableReservations {
     private final Map<BlockKey, Rate> rates = new ConcurrentHashMap<>();
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Set<Block> retired = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock sweeping = new ReentrantLock();
+    private final OneAtATime sweeping = new OneAtATime();
 
     private final Map<UUID, Turn> turns = new ConcurrentHashMap<>();
 
@@ -582,17 +583,12 @@ public class DurableReservations {
      */
     @Scheduled(fixedRate = 1, timeUnit = TimeUnit.SECONDS)
     void giveBack() {
-        if (!sweeping.tryLock()) {
-            return;
-        }
-        try {
+        sweeping.unlessRunning(() -> {
             long now = System.nanoTime();
             Instant wall = Instant.now();
             retireWhere(block -> now - block.lastHeld > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) || !wall.isBefore(block.usableUntil));
             giveBackRetired();
-        } finally {
-            sweeping.unlock();
-        }
+        });
     }
 
     /** Retires the blocks, current or taken ahead, that {@code done} holds for (under the block's monitor). */
@@ -692,13 +688,10 @@ public class DurableReservations {
      */
     @PreDestroy
     void close() {
-        sweeping.lock();
-        try {
+        sweeping.afterRunning(() -> {
             retireWhere(block -> true);
             giveBackRetired();
-        } finally {
-            sweeping.unlock();
-        }
+        });
     }
 
     private void retire(Block block) {

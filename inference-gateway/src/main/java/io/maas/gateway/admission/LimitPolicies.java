@@ -34,8 +34,8 @@ import org.springframework.stereotype.Component;
  * {@code platform.gateway.admission.policy-cache-ttl} (≤ 3 s), so a change made in tenant-service binds
  * every replica within that time. While PostgreSQL cannot be asked, limits read less than
  * {@code platform.gateway.last-good-for} ago keep binding. A scope's read runs once at a time ({@link SingleFlight}).
- * Scopes used in the last {@value #KEEP_WARM_MINUTES} minutes are read again in the background once half the TTL has
- * passed (the other half is slack for a busy database), together with the other scopes coming due
+ * Scopes used in the last {@value BatchedRefresh#KEEP_WARM_MINUTES} minutes are read again in the background once half
+ * the TTL has passed (the other half is slack for a busy database), together with the other scopes coming due
  * ({@link BatchedRefresh}: one query per table for up to a thousand), so that no request of a tenant in use waits for
  * PostgreSQL, however many tenants there are and however seldom each sends; scopes unused for longer are forgotten.
  */
@@ -43,7 +43,6 @@ import org.springframework.stereotype.Component;
 class LimitPolicies {
 
     private static final int MAX_CACHED = 100_000;
-    private static final long KEEP_WARM_MINUTES = 5;
     private static final Logger log = LoggerFactory.getLogger(LimitPolicies.class);
 
     /** How a tenant pays: {@code PREPAID} spends its balance; {@code POSTPAID} may owe up to {@code creditLimit} (null: no limit). */
@@ -109,14 +108,14 @@ class LimitPolicies {
     }
 
     /**
-     * Has the scopes used in the last {@value #KEEP_WARM_MINUTES} minutes read again when half their TTL has passed, and
-     * forgets the others.
+     * Has the scopes used in the last {@value BatchedRefresh#KEEP_WARM_MINUTES} minutes read again when half their TTL has
+     * passed, and forgets the others.
      */
     @Scheduled(fixedRate = 250, timeUnit = TimeUnit.MILLISECONDS)
     void keepWarm() {
         Instant now = clock.instant();
         Instant due = now.minus(ttl.dividedBy(2));
-        Instant unused = now.minus(Duration.ofMinutes(KEEP_WARM_MINUTES));
+        Instant unused = now.minus(Duration.ofMinutes(BatchedRefresh.KEEP_WARM_MINUTES));
         refreshes.sweep(cache, cached -> cached.usedAt.isBefore(unused), cached -> cached.checkedAt.isBefore(due));
     }
 

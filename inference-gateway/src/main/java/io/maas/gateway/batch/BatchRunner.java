@@ -13,6 +13,7 @@ import io.maas.gateway.relay.ChatRequest;
 import io.maas.gateway.relay.RequestParser;
 import io.maas.gateway.routing.ModelRoutes;
 import io.maas.gateway.routing.Router;
+import io.maas.gateway.scheduling.OneAtATime;
 import io.maas.pricing.PriceClass;
 import jakarta.annotation.PreDestroy;
 import java.io.BufferedWriter;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -82,7 +82,7 @@ class BatchRunner {
     private final Duration claimTimeout;
     private final int concurrency;
     private final Semaphore slots;
-    private final ReentrantLock polling = new ReentrantLock();
+    private final OneAtATime polling = new OneAtATime();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
 
@@ -108,16 +108,13 @@ class BatchRunner {
     /** A {@link #pass} every poll interval, unless the last one still runs. */
     @Scheduled(initialDelayString = "${platform.gateway.batch.poll-interval:5s}", fixedRateString = "${platform.gateway.batch.poll-interval:5s}")
     void poll() {
-        if (!polling.tryLock()) {
-            return;
-        }
-        try {
-            pass();
-        } catch (DataAccessException e) {
-            log.warn("Batches wait: PostgreSQL failed ({})", e.getMostSpecificCause().getMessage());
-        } finally {
-            polling.unlock();
-        }
+        polling.unlessRunning(() -> {
+            try {
+                pass();
+            } catch (DataAccessException e) {
+                log.warn("Batches wait: PostgreSQL failed ({})", e.getMostSpecificCause().getMessage());
+            }
+        });
     }
 
     /**

@@ -15,16 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cached values soon to go stale, read again in the background, many in one query: a cache {@linkplain #ask asks} for
- * a key whose value is still fresh enough to use (half of its time left: a second of the usual two), or has
- * {@link #sweep} ask for every such key, and one virtual thread reads every key asked for within {@link #LINGER} (at
- * most {@value #MAX_BATCH} at a time) with {@code read}, which puts the values in the cache. So the limits or price
- * books of two thousand tenants cost a few queries a second, not one per tenant and request, and no request waits for
- * them. A key is read once however often it is asked for until its read ends. A failed read is only logged: its
- * values go stale, and the next caller past their time reads its own, as without this.
+ * Cached values soon to go stale, read again in the background, many in one query: a cache {@linkplain #sweep sweeps}
+ * its entries every so often, forgetting those unused for {@value #KEEP_WARM_MINUTES} minutes and asking for the keys
+ * of those still fresh enough to use but due (half of their time left: a second of the usual two), and one virtual
+ * thread reads every key asked for within {@link #LINGER} (at most {@value #MAX_BATCH} at a time) with {@code read},
+ * which puts the values in the cache. So the limits or price books of two thousand tenants cost a few queries a second,
+ * not one per tenant and request, and no request waits for them. A key is read once however often it is asked for
+ * until its read ends. A failed read is only logged: its values go stale, and the next caller past their time reads
+ * its own, as without this.
  */
 public final class BatchedRefresh<K> {
 
+    /** How long the caches keep an entry warm after its last use. */
+    public static final long KEEP_WARM_MINUTES = 5;
     private static final int MAX_BATCH = 1_000;
     private static final Duration LINGER = Duration.ofMillis(50);
     private static final Logger log = LoggerFactory.getLogger(BatchedRefresh.class);
@@ -42,7 +45,7 @@ public final class BatchedRefresh<K> {
     }
 
     /** Has {@code key} read again within {@link #LINGER} plus a read; returns at once. */
-    public void ask(K key) {
+    void ask(K key) {
         if (asked.add(key)) {
             due.add(key);
             if (reading.compareAndSet(false, true)) {

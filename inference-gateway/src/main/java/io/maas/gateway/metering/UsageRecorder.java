@@ -3,6 +3,7 @@ package io.maas.gateway.metering;
 import io.maas.api.openai.Usage;
 import io.maas.gateway.admission.DurableReservations;
 import io.maas.gateway.pricebook.TenantPriceBooks;
+import io.maas.gateway.scheduling.OneAtATime;
 import io.maas.pricing.Charge;
 import io.maas.pricing.PriceBook;
 import io.maas.pricing.TokenUsage;
@@ -25,7 +26,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -95,7 +95,7 @@ public class UsageRecorder {
     private final DurableReservations reservations;
     private final RequestJournal journal;
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
-    private final ReentrantLock replaying = new ReentrantLock();
+    private final OneAtATime replaying = new OneAtATime();
     private final DistributionSummary batchSizes = Metrics.summary(BATCH_METRIC);
     private final Timer batchTime = Metrics.timer("maas.usage.batch.commit");
     private final Thread writer;
@@ -218,24 +218,13 @@ public class UsageRecorder {
      * {@value #REPLAY_SECONDS} s. One replay at a time.
      */
     public void replaySpool() {
-        replaying.lock();
-        try {
-            replay();
-        } finally {
-            replaying.unlock();
-        }
+        replaying.afterRunning(this::replay);
     }
 
     /** {@link #replaySpool} every {@value #REPLAY_SECONDS} s, unless a replay still runs. */
     @Scheduled(initialDelay = REPLAY_SECONDS, fixedRate = REPLAY_SECONDS, timeUnit = TimeUnit.SECONDS)
     void replaySpoolUnlessReplaying() {
-        if (replaying.tryLock()) {
-            try {
-                replay();
-            } finally {
-                replaying.unlock();
-            }
-        }
+        replaying.unlessRunning(this::replay);
     }
 
     private void replay() {

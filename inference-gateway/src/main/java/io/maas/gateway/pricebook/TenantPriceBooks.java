@@ -61,7 +61,6 @@ public final class TenantPriceBooks {
     }
 
     private static final int MAX_REMEMBERED = 100_000;
-    private static final long KEEP_WARM_MINUTES = 5;
 
     private final JdbcClient jdbc;
     private final Map<Head, PriceBook> parsed = new ConcurrentHashMap<>();
@@ -122,13 +121,13 @@ public final class TenantPriceBooks {
     }
 
     /**
-     * Has the books of tenants asked for by admission in the last {@value #KEEP_WARM_MINUTES} minutes asked again when half
-     * their freshness has passed (the other half is slack for a busy database), and forgets the others.
+     * Has the books of tenants asked for by admission in the last {@value BatchedRefresh#KEEP_WARM_MINUTES} minutes asked
+     * again when half their freshness has passed (the other half is slack for a busy database), and forgets the others.
      */
     @Scheduled(fixedRate = 250, timeUnit = TimeUnit.MILLISECONDS)
     void keepWarm() {
         long now = System.nanoTime();
-        refreshes.sweep(recent, asked -> now - asked.usedNanos > TimeUnit.MINUTES.toNanos(KEEP_WARM_MINUTES),
+        refreshes.sweep(recent, asked -> now - asked.usedNanos > TimeUnit.MINUTES.toNanos(BatchedRefresh.KEEP_WARM_MINUTES),
                 asked -> now - asked.askedNanos >= asked.fresh.toNanos() / 2);
     }
 

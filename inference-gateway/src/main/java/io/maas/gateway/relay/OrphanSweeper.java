@@ -7,12 +7,12 @@ import io.maas.gateway.metering.Outcome;
 import io.maas.gateway.metering.RequestJournal;
 import io.maas.gateway.metering.UsageRecord;
 import io.maas.gateway.metering.UsageRecorder;
+import io.maas.gateway.scheduling.OneAtATime;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -43,7 +43,7 @@ class OrphanSweeper {
     private final TransactionOperations transactions;
     private final Clock clock;
     private final Duration orphanAfter;
-    private final ReentrantLock sweeping = new ReentrantLock();
+    private final OneAtATime sweeping = new OneAtATime();
 
     OrphanSweeper(RequestJournal journal, EngineClient engines, UsageRecorder recorder, Admitter admitter,
                   TransactionOperations transactions, Clock clock, GatewayProperties properties, TaskScheduler scheduler) {
@@ -55,18 +55,7 @@ class OrphanSweeper {
         this.clock = clock;
         this.orphanAfter = properties.requestDeadline().plus(properties.receiptWait()).plus(GRACE);
         Duration every = properties.journalSweepInterval();
-        scheduler.scheduleAtFixedRate(this::sweepUnlessSweeping, Instant.now().plus(every), every);
-    }
-
-    /** A {@link #sweep} each interval, unless the last one still runs (it may wait for engines' answers). */
-    private void sweepUnlessSweeping() {
-        if (sweeping.tryLock()) {
-            try {
-                sweep();
-            } finally {
-                sweeping.unlock();
-            }
-        }
+        scheduler.scheduleAtFixedRate(() -> sweeping.unlessRunning(this::sweep), Instant.now().plus(every), every);
     }
 
     void sweep() {

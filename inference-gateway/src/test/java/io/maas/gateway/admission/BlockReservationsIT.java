@@ -166,7 +166,7 @@ class BlockReservationsIT {
     }
 
     @Test
-    void idleBlocksAreGivenBackTogetherAndABlockKeepsWhatItsRequestsInFlightHold() throws Exception {
+    void idleBlocksWithoutRequestsGoBackInOneSweepAndABlockKeepsWhatItsRequestsInFlightHold() throws Exception {
         topUp("100");
         var replica = new DurableReservations(sql, transactions);
         List<String> requests = new ArrayList<>();
