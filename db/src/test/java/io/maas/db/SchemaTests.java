@@ -91,11 +91,18 @@ class SchemaTests {
             st.execute("INSERT INTO balance_credit (id, tenant_id, kind, currency, amount, created_by) VALUES"
                     + " (gen_random_uuid(), '" + both + "', 'TOP_UP', 'USD', 5, 't'), (gen_random_uuid(), '" + both + "', 'GRANT', 'CNY', 7, 't')");
 
-            assertThat(single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
-                    + empty + "', current_date)")).isEqualTo("CNY=0/0");
-            assertThat(single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
-                    + both + "', current_date)")).isEqualTo("CNY=7/0 USD=0/5");
+            assertThat(balancesToday(st, empty)).isEqualTo("CNY=0/0");
+            assertThat(balancesToday(st, both)).isEqualTo("CNY=7/0 USD=0/5");
         }
+    }
+
+    /**
+     * The tenant's balances through its own billing day, as the gateway and tenant-service ask: the
+     * database's {@code current_date} is a day behind a Shanghai tenant's from 16:00 UTC.
+     */
+    private static String balancesToday(java.sql.Statement st, UUID tenant) throws SQLException {
+        return single(st, "SELECT string_agg(currency || '=' || granted || '/' || topped_up, ' ') FROM tenant_balances('"
+                + tenant + "', tenant_billing_day('" + tenant + "', now()))");
     }
 
     /** A tenant with {@code keys}, each key's secret hash the SHA-256 of its id. */
