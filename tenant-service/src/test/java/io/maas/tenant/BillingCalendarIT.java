@@ -13,8 +13,11 @@ import io.maas.gateway.pricebook.TenantPriceBooks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,26 @@ class BillingCalendarIT extends ServiceTest {
         assertThat(nextStatement.get("from").asString()).isEqualTo(next.atDay(1).atStartOfDay(ZoneId.of("Asia/Shanghai")).toInstant().toString());
         assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE action = 'tenant.billing-zone' AND tenant_id = ?")
                 .param(tenant).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void todayAndThisMonthAreTheTenantsInItsZoneAndThePlatformsInThePlatformZone() {
+        // a zone whose day now is not UTC's: a day behind before noon UTC, a day ahead after
+        ZoneId zone = ZonedDateTime.now(ZoneOffset.UTC).getHour() < 12 ? ZoneId.of("Etc/GMT+12") : ZoneId.of("Pacific/Kiritimati");
+        UUID tenant = tenantWithKey("today");
+        admin().put("/api/v1/tenants/" + tenant + "/billing-zone", "{\"zone\":\"" + zone.getId() + "\"}");
+        settle(tenant, Instant.now().toString());
+        String tenantAdmin = user("TENANT_ADMIN", tenant);
+
+        JsonNode own = as(tenantAdmin).get("/api/v1/tenants/" + tenant + "/billing-zone").json();
+        JsonNode platform = as(tenantAdmin).get("/api/v1/billing-zone").json();
+        JsonNode thisMonth = as(tenantAdmin).get("/api/v1/tenants/" + tenant + "/usage/daily").json();
+
+        assertThat(own.get("zone").asString()).isEqualTo(zone.getId());
+        assertThat(own.get("today").asString()).isEqualTo(LocalDate.now(zone).toString());
+        assertThat(platform.get("zone").asString()).isEqualTo("Asia/Shanghai");
+        assertThat(platform.get("today").asString()).isEqualTo(LocalDate.now(ZoneId.of("Asia/Shanghai")).toString());
+        assertThat(thisMonth).singleElement().satisfies(day -> assertThat(day.get("day").asString()).isEqualTo(LocalDate.now(zone).toString()));
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -219,7 +219,7 @@ class ConsoleJourneyIT {
         assertThat(new java.math.BigDecimal(exact)).as("the streamed request is on the bill").isPositive();
         shot("statement");
         click("#csv");
-        Path csv = awaitDownload(YearMonth.now(ZoneOffset.UTC));
+        Path csv = awaitDownload(YearMonth.now(ZoneId.of("Asia/Shanghai"))); // the platform's billing zone, its default
         List<String[]> rows = Files.readAllLines(csv).stream().map(line -> line.split(",", -1)).filter(cells -> cells[4].equals("CNY")).toList();
         assertThat(rows.stream().filter(cells -> cells[0].equals("total-usage")).map(cells -> cells[7]).toList())
                 .as("the CSV's rounded total is the statement's").containsExactly(usage);

@@ -10,7 +10,9 @@ import io.maas.console.system.Page;
 import io.maas.api.tenant.Role;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
@@ -186,6 +188,21 @@ class ConsolePagesIT {
     }
 
     @Test
+    void theUsagePageCountsTodayAndThisMonthInTheTenantsBillingZone() throws Exception {
+        // a zone whose day now is not UTC's: a day behind before noon UTC, a day ahead after
+        ZoneId zone = ZonedDateTime.now(ZoneOffset.UTC).getHour() < 12 ? ZoneId.of("Etc/GMT+12") : ZoneId.of("Pacific/Kiritimati");
+        UUID zoned = PlatformApi.tenant("pages-zone");
+        PlatformApi.send("PUT", "/api/v1/tenants/" + zoned + "/billing-zone", "{\"zone\":\"" + zone.getId() + "\"}");
+        PlatformApi.send("PUT", "/api/v1/tenants/" + zoned + "/limits", "{\"dailyTokens\":1000000}");
+        PlatformApi.usage(zoned, LocalDate.now(zone), "deepseek-flash", "peak", 0, 700, 77, "0.5");
+
+        String html = page(login(PlatformApi.user("TENANT_ADMIN", zoned), PlatformApi.PASSWORD), "/usage?lang=en").getContentAsString();
+
+        assertThat(html).containsPattern("(?s)data-limit=\"limit.daily-tokens\".*?class=\"used\">777<")
+                .contains("data-model=\"deepseek-flash\"").contains("Days are billing days in " + zone.getId());
+    }
+
+    @Test
     void dashboardShowsTheDay() throws Exception {
         PlatformApi.usage(otherTenant, LocalDate.now(ZoneOffset.UTC), "deepseek-flash", "peak", 0, 100, 100, "0.8");
         String html = page(login(Role.PLATFORM_ADMIN), "/dashboard?lang=en").getContentAsString();
@@ -267,10 +284,12 @@ class ConsolePagesIT {
     }
 
     private MockHttpSession login(Role role) throws Exception {
-        String username = role == Role.PLATFORM_ADMIN ? "admin" : people.get(role);
-        String password = role == Role.PLATFORM_ADMIN ? Services.ADMIN_PASSWORD : PlatformApi.PASSWORD;
+        return role == Role.PLATFORM_ADMIN ? login("admin", Services.ADMIN_PASSWORD) : login(people.get(role), PlatformApi.PASSWORD);
+    }
+
+    private MockHttpSession login(String username, String password) throws Exception {
         var result = mvc.perform(formLogin("/login").user(username).password(password)).andReturn();
-        assertThat(result.getResponse().getRedirectedUrl()).as(role + " signs in").isEqualTo("/");
+        assertThat(result.getResponse().getRedirectedUrl()).as(username + " signs in").isEqualTo("/");
         return (MockHttpSession) result.getRequest().getSession(false);
     }
 }

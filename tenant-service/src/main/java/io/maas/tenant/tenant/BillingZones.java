@@ -33,8 +33,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class BillingZones {
 
-    /** A tenant's zone now and the change waiting for the next month boundary, if any. */
-    public record BillingZone(String zone, Pending pending) {
+    /**
+     * A tenant's zone now, its day in that zone now (what "today" and "this month" mean for its usage, limits and
+     * statements), and the change waiting for the next month boundary, if any.
+     */
+    public record BillingZone(String zone, LocalDate today, Pending pending) {
 
         public record Pending(String zone, Instant effectiveFrom) {
         }
@@ -78,7 +81,14 @@ public class BillingZones {
                 .params(tenantId, now)
                 .query((rs, n) -> new BillingZone.Pending(rs.getString(1), rs.getTimestamp(2).toInstant()))
                 .optional().orElse(null);
-        return new BillingZone(zone, pending);
+        return new BillingZone(zone, LocalDate.ofInstant(now.toInstant(), ZoneId.of(zone)), pending);
+    }
+
+    /** The zone new tenants bill in, and the day in it now: the platform's "today" for views over every tenant. */
+    @Transactional(readOnly = true)
+    public BillingZone platform() {
+        String zone = jdbc.sql("SELECT default_zone FROM platform_billing").query(String.class).single();
+        return new BillingZone(zone, LocalDate.now(clock.withZone(ZoneId.of(zone))), null);
     }
 
     /** Schedules {@code zone} for the tenant's next month (replacing a change not yet in effect). */

@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Usage per day, read from the daily roll-up ({@code usage_daily}), never from the ledger: what the
- * console's charts show. Days are UTC days, both ends of a range inclusive (without them: this UTC
- * month); who may read what is written on {@link UsageReports}.
+ * console's charts show. Days are the tenant's days in its billing zone, as the roll-up cuts them, both ends of a
+ * range inclusive (without them: the tenant's month now); who may read what is written on {@link UsageReports}.
  */
 @RestController
 class UsageController {

@@ -8,10 +8,10 @@ import io.maas.api.tenant.Role;
 import io.maas.tenant.tenant.Tenants;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -59,11 +59,12 @@ class UsageReports {
         this.clock = clock;
     }
 
-    /** {@code from} and {@code to} default to the first and last day of the current UTC month. */
+    /** {@code from} and {@code to} default to the first and last day of the tenant's month now (its billing zone's). */
     @Transactional(readOnly = true)
     List<Day> ofTenant(UUID tenantId, LocalDate from, LocalDate to) {
         tenants.visible(tenantId);
-        YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        YearMonth month = YearMonth.from(jdbc.sql("SELECT tenant_billing_day(?, ?)").params(tenantId, Timestamp.from(clock.instant()))
+                .query(LocalDate.class).single());
         from = from == null ? month.atDay(1) : from;
         to = to == null ? month.atEndOfMonth() : to;
         requireRange(from, to);

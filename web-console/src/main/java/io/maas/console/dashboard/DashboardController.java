@@ -1,9 +1,9 @@
 package io.maas.console.dashboard;
 
 import io.maas.console.deployments.Deployment;
+import io.maas.console.system.BillingDays;
 import io.maas.console.system.TenantApi;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * The platform admin's day (UTC): requests, tokens and revenue per tier, the five tenants with most
+ * The platform admin's day (in the platform's billing zone; each tenant's usage on that day of its own calendar): requests, tokens and revenue per tier, the five tenants with most
  * spend, tenants by status, deployments by state and ready engines by accelerator vendor.
  */
 @Controller
@@ -38,19 +38,22 @@ class DashboardController {
     private static final ParameterizedTypeReference<List<Tenant>> TENANTS = new ParameterizedTypeReference<>() { };
 
     private final TenantApi api;
+    private final BillingDays billingDays;
 
-    DashboardController(TenantApi api) {
+    DashboardController(TenantApi api, BillingDays billingDays) {
         this.api = api;
+        this.billingDays = billingDays;
     }
 
     @GetMapping
     ModelAndView dashboard() {
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        Summary summary = api.get(Summary.class, "/api/v1/usage/summary?day={day}", today);
+        BillingDays.Today today = billingDays.platform();
+        Summary summary = api.get(Summary.class, "/api/v1/usage/summary?day={day}", today.today());
         Map<String, Long> byStatus = api.get(TENANTS, "/api/v1/tenants").stream()
                 .collect(Collectors.groupingBy(Tenant::status, java.util.TreeMap::new, Collectors.counting()));
         ModelAndView view = new ModelAndView("dashboard/dashboard");
         view.addObject("summary", summary);
+        view.addObject("zone", today.zone());
         view.addObject("requests", summary.tiers().stream().mapToLong(TierTotal::requests).sum());
         view.addObject("tokens", summary.tiers().stream().mapToLong(TierTotal::tokens).sum());
         view.addObject("revenue", summary.tiers().stream().filter(t -> !"XXX".equals(t.currency())).toList());

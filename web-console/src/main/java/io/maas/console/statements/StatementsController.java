@@ -1,10 +1,10 @@
 package io.maas.console.statements;
 
+import io.maas.console.system.BillingDays;
 import io.maas.console.system.ConsoleUser;
 import io.maas.console.system.TenantApi;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.core.ParameterizedTypeReference;
@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * Monthly statements (UTC months): lines per model, tier and token class with exact amounts, the
+ * Monthly statements (each tenant's months, in its billing zone; without a month asked for, the tenant's month
+ * now, or the platform's for platform roles): lines per model, tier and token class with exact amounts, the
  * rounded totals, and the CSV as tenant-service writes it. Platform roles see revenue by tenant and
  * open any tenant's statement; tenant roles their own (another tenant's is a 404).
  */
@@ -48,16 +49,19 @@ class StatementsController {
     private static final ParameterizedTypeReference<List<TenantTotal>> REVENUE = new ParameterizedTypeReference<>() { };
 
     private final TenantApi api;
+    private final BillingDays billingDays;
 
-    StatementsController(TenantApi api) {
+    StatementsController(TenantApi api, BillingDays billingDays) {
         this.api = api;
+        this.billingDays = billingDays;
     }
 
     @GetMapping
     ModelAndView statements(@RequestParam(required = false) @DateTimeFormat(pattern = "yyyy-MM") YearMonth month,
                             @RequestParam(required = false) UUID tenant) {
         ConsoleUser me = TenantApi.current();
-        YearMonth shown = month == null ? YearMonth.now(ZoneOffset.UTC) : month;
+        YearMonth shown = month != null ? month
+                : (me.role().tenantScoped() ? billingDays.of(me.tenantId()) : billingDays.platform()).month();
         ModelAndView view = new ModelAndView("statements/statements");
         view.addObject("month", shown);
         view.addObject("previousMonth", shown.minusMonths(1));

@@ -1,5 +1,6 @@
 package io.maas.console.usage;
 
+import io.maas.console.system.BillingDays;
 import io.maas.console.system.ChartData;
 import io.maas.console.system.ConsoleUser;
 import io.maas.console.system.ApiProblem;
@@ -10,7 +11,6 @@ import io.maas.console.system.TenantApi;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,12 +68,14 @@ class UsageController {
 
     private final TenantApi api;
     private final GatewayApi gateway;
+    private final BillingDays billingDays;
     private final ChartData chart;
     private final Formats formats;
 
-    UsageController(TenantApi api, GatewayApi gateway, ChartData chart, Formats formats) {
+    UsageController(TenantApi api, GatewayApi gateway, BillingDays billingDays, ChartData chart, Formats formats) {
         this.api = api;
         this.gateway = gateway;
+        this.billingDays = billingDays;
         this.chart = chart;
         this.formats = formats;
     }
@@ -81,7 +83,8 @@ class UsageController {
     @GetMapping
     ModelAndView usage(@RequestParam(required = false) @DateTimeFormat(pattern = "yyyy-MM") YearMonth month) {
         ConsoleUser me = TenantApi.current();
-        YearMonth current = YearMonth.now(ZoneOffset.UTC);
+        BillingDays.Today today = billingDays.of(me.tenantId());
+        YearMonth current = today.month();
         YearMonth shown = month == null ? current : month;
         List<Day> days = days(me.tenantId(), shown);
 
@@ -117,6 +120,7 @@ class UsageController {
 
         ModelAndView view = new ModelAndView("usage/usage");
         view.addObject("month", shown);
+        view.addObject("zone", today.zone());
         view.addObject("previousMonth", shown.minusMonths(1));
         view.addObject("nextMonth", shown.plusMonths(1));
         view.addObject("empty", days.isEmpty());
@@ -128,7 +132,7 @@ class UsageController {
         view.addObject("chartJson", chart.of(data));
         if (me.is(Role.TENANT_ADMIN, Role.TENANT_FINANCE)) {
             view.addObject("balances", api.get(BALANCES, "/api/v1/tenants/{id}/balance", me.tenantId()));
-            addLimits(view, me, shown.equals(current) ? days : days(me.tenantId(), current));
+            addLimits(view, me, today.today(), shown.equals(current) ? days : days(me.tenantId(), current));
         }
         return view;
     }
@@ -141,13 +145,15 @@ class UsageController {
             throw new ApiProblem(404, "no limits for this role", Map.of());
         }
         ModelAndView view = new ModelAndView("usage/usage :: limits");
-        addLimits(view, me, days(me.tenantId(), YearMonth.now(ZoneOffset.UTC)));
+        BillingDays.Today today = billingDays.of(me.tenantId());
+        addLimits(view, me, today.today(), days(me.tenantId(), today.month()));
         return view;
     }
 
-    private void addLimits(ModelAndView view, ConsoleUser me, List<Day> thisMonth) {
+    private void addLimits(ModelAndView view, ConsoleUser me, LocalDate today, List<Day> thisMonth) {
         Optional<GatewayApi.LimitUse> perMinute = gateway.limitUse(me.tenantId());
-        view.addObject("limits", limitUses(api.get(Limits.class, "/api/v1/tenants/{id}/limits", me.tenantId()), thisMonth, perMinute));
+        view.addObject("limits", limitUses(api.get(Limits.class, "/api/v1/tenants/{id}/limits", me.tenantId()), today, thisMonth,
+                perMinute));
         view.addObject("perMinuteSeen", perMinute.isPresent());
         view.addObject("windowEndsAt", perMinute.map(GatewayApi.LimitUse::windowEndsAt).orElse(null));
     }
@@ -158,10 +164,9 @@ class UsageController {
 
     /**
      * The limits in force and their use: the per-minute ones as the gateway counts them now (and its
-     * per-model ones), tokens today and this month, spend this month (UTC, as the gateway counts).
+     * per-model ones), tokens today and this month, spend this month (the tenant's days, as the gateway counts).
      */
-    private List<LimitUse> limitUses(Limits limits, List<Day> thisMonth, Optional<GatewayApi.LimitUse> perMinute) {
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    private List<LimitUse> limitUses(Limits limits, LocalDate today, List<Day> thisMonth, Optional<GatewayApi.LimitUse> perMinute) {
         long tokensToday = thisMonth.stream().filter(d -> d.day().equals(today))
                 .mapToLong(d -> d.cacheHitTokens() + d.cacheMissTokens() + d.outputTokens()).sum();
         long tokensMonth = thisMonth.stream().mapToLong(d -> d.cacheHitTokens() + d.cacheMissTokens() + d.outputTokens()).sum();
