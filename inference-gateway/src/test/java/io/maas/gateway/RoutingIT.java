@@ -58,6 +58,10 @@ class RoutingIT {
     private static final EngineProcess narrow503 = EngineProcess.start("routing-narrow-503", "routed", NARROW);
     private static final EngineProcess narrow429 = EngineProcess.start("routing-narrow-429", "routed",
             Stream.concat(Arrays.stream(NARROW), Stream.of("--platform.engine.simulated.queue-full-status=429")).toArray(String[]::new));
+    private static final String ENGINE_SECRET = "engine-secret-of-routing-it";
+    /** An adapter that answers only with the engine secret, and says it can cache 77 prompt blocks. */
+    private static final EngineProcess guarded = EngineProcess.start("routing-guarded", "guarded", "--platform.engine.secret=" + ENGINE_SECRET,
+            "--platform.engine.simulated.prefix-cache-blocks=77");
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final String CONSOLE_SECRET = "console-secret-of-routing-it";
 
@@ -74,16 +78,27 @@ class RoutingIT {
         TestRows.useTestDatabase(registry);
         registry.add("platform.gateway.models[0].name", () -> "routed");
         registry.add("platform.gateway.console.secret", () -> CONSOLE_SECRET);
+        registry.add("platform.gateway.engine-secret", () -> ENGINE_SECRET);
         for (int i = 0; i < 3; i++) {
             URI endpoint = List.of(e1, e2, e3).get(i).uri();
             registry.add("platform.gateway.models[0].endpoints[" + i + "]", endpoint::toString);
         }
-        List.of(e1, e2, e3, secret, narrow503, narrow429).forEach(EngineProcess::awaitReady);
+        List.of(e1, e2, e3, secret, narrow503, narrow429, guarded).forEach(EngineProcess::awaitReady);
     }
 
     @AfterAll
     static void stopEngines() {
-        List.of(e1, e2, e3, secret, narrow503, narrow429).forEach(EngineProcess::close);
+        List.of(e1, e2, e3, secret, narrow503, narrow429, guarded).forEach(EngineProcess::close);
+    }
+
+    @Test
+    void anAdapterThatAnswersOnlyWithTheEngineSecretIsServedAndItsLoadIsRead() throws Exception {
+        Tenant tenant = tenant();
+        replica(deployment("guarded", tenant.id), 0, "READY", guarded.uri());
+
+        awaitWithin(Duration.ofSeconds(2), () -> chat(tenant, "guarded", "hello there").statusCode() == 200);
+        // the prefix index takes the size the engine's status reports, once a status was read
+        awaitWithin(Duration.ofSeconds(5), () -> monitor.of(guarded.uri()).prefixCapacity() == 77);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.maas.gateway.routing;
 
+import io.maas.api.engine.EngineSecret;
 import io.maas.api.engine.EngineStatus;
+import io.maas.gateway.GatewayProperties;
 import io.maas.gateway.metrics.GatewayMetrics;
 import io.micrometer.core.instrument.Meter;
 import java.io.IOException;
@@ -44,16 +46,19 @@ public class EndpointMonitor implements DisposableBean {
     private final RoutingProperties properties;
     private final JsonMapper json;
     private final HttpClient http;
+    /** The engine secret's {@code Authorization} value; null without a secret. */
+    private final String authorization;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("endpoint-monitor").daemon().factory());
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
 
     private final GatewayMetrics metrics;
 
-    EndpointMonitor(RoutingProperties properties, JsonMapper json, GatewayMetrics metrics) {
+    EndpointMonitor(RoutingProperties properties, GatewayProperties gateway, JsonMapper json, GatewayMetrics metrics) {
         this.properties = properties;
         this.metrics = metrics;
         this.json = json;
+        this.authorization = gateway.engineSecret().authorization().orElse(null);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.healthInterval()).build();
         ticks.scheduleWithFixedDelay(() -> probeAll("health"), 0, properties.healthInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -122,11 +127,17 @@ public class EndpointMonitor implements DisposableBean {
         static final Answer NONE = new Answer(0, new byte[0]);
     }
 
-    /** A GET; a failure to connect or to answer in time reads as status 0. */
+    /**
+     * A GET with the engine secret (an adapter with a secret answers only {@code /health} without it); a failure to
+     * connect or to answer in time reads as status 0.
+     */
     private Answer get(URI uri, Duration timeout) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            var request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            if (authorization != null) {
+                request.header(EngineSecret.HEADER, authorization);
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             return Answer.NONE;
