@@ -17,8 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Streams a completion as OpenAI does: the headers and a first chunk with {@code delta.role=assistant}
- * once the engine starts, one chunk per token as it is generated (each flushed, unless the engine is
- * {@link #behind() behind}: then the tokens it has at hand leave together): {@code reasoning_content}
+ * once the engine starts, one chunk per token as it is generated (each flushed): {@code reasoning_content}
  * deltas for the chain of thought, then {@code content} deltas and {@code tool_calls} deltas, a closing chunk with
  * an empty delta and the {@code finish_reason}, the usage chunk (empty {@code choices}) when asked
  * for, then {@code [DONE]}. A failure after the headers were sent can only be told in the stream: an
@@ -97,16 +96,6 @@ final class StreamingResponse implements GenerationListener {
         chunk(new ChatMessage(null, null, null, null, List.of(call), null), null);
     }
 
-    @Override
-    public void behind() {
-        sse.hold();
-    }
-
-    @Override
-    public void caughtUp() throws IOException {
-        sse.release();
-    }
-
     /** Sends the headers once; from then on only the stream can tell the client anything. */
     private void open() throws IOException {
         if (sse != null) {
@@ -136,7 +125,6 @@ final class StreamingResponse implements GenerationListener {
             return false;
         }
         try {
-            sse.release(); // whatever the engine held, then the error
             sse.data(json.writeValueAsString(ApiError.ENGINE_ERROR.response(message, null)));
         } catch (IOException e) {
             // the client is gone too; the receipt records the failure

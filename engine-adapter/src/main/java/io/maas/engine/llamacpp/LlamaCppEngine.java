@@ -188,8 +188,7 @@ public final class LlamaCppEngine implements Engine {
         workers.execute(run);
         AnswerRouter.Mode mode = options.callRequired() ? AnswerRouter.Mode.FORCED_CALL
                 : options.offersTools() ? AnswerRouter.Mode.CALLS : AnswerRouter.Mode.TEXT;
-        return consume(run, listener, new AnswerRouter(listener, mode, thinking), prompt.tokens().length, lease.cachedTokens(),
-                maxTokens);
+        return consume(run, new AnswerRouter(listener, mode, thinking), prompt.tokens().length, lease.cachedTokens(), maxTokens);
     }
 
     /** What llama.cpp is asked to complete: the chat template's text, or a FIM prefix and suffix; and its tokens. */
@@ -226,32 +225,11 @@ public final class LlamaCppEngine implements Engine {
         return new Prompt("", infill, tokens);
     }
 
-    /**
-     * Hands the run's pieces to {@code answer} as they come. When llama.cpp is ahead (pieces waiting), the listener
-     * hears that it is {@link GenerationListener#behind() behind} until the queue is empty again, so that a stream
-     * sends what piled up in one write instead of one write per token.
-     */
-    private Generation consume(Run run, GenerationListener listener, AnswerRouter answer, int promptTokens, int cachedTokens,
-            int maxTokens) throws InterruptedException {
-        boolean behind = false;
+    private Generation consume(Run run, AnswerRouter answer, int promptTokens, int cachedTokens, int maxTokens)
+            throws InterruptedException {
         try {
             while (true) {
-                Piece piece = run.pieces.poll();
-                if (piece == null) {
-                    if (behind) {
-                        behind = false;
-                        pace(run, listener, false);
-                    }
-                    piece = run.pieces.take();
-                }
-                if (!(piece instanceof Piece.Text) && behind) { // the end: what was held goes before it
-                    behind = false;
-                    pace(run, listener, false);
-                } else if (piece instanceof Piece.Text && !behind && !run.pieces.isEmpty()) {
-                    behind = true;
-                    pace(run, listener, true);
-                }
-                switch (piece) {
+                switch (run.pieces.take()) {
                     case Piece.Text text -> deliver(run, answer, text.text());
                     case Piece.End end -> {
                         boolean called = false;
@@ -275,22 +253,6 @@ public final class LlamaCppEngine implements Engine {
         } catch (InterruptedException e) {
             run.cancel();
             throw e;
-        }
-    }
-
-    /** Tells the listener it fell behind, or caught up, unless the run was cancelled; a failure cancels it. */
-    private static void pace(Run run, GenerationListener listener, boolean behind) {
-        if (run.cancelled) {
-            return;
-        }
-        try {
-            if (behind) {
-                listener.behind();
-            } else {
-                listener.caughtUp();
-            }
-        } catch (IOException e) {
-            run.cancel();
         }
     }
 

@@ -41,17 +41,4 @@ public interface GenerationListener {
      */
     default void toolCall(int index, String id, String name, String arguments) throws IOException {
     }
-
-    /**
-     * The engine generates faster than the listener takes its pieces: another is already waiting behind the next
-     * one. What the listener writes from now on may wait for {@link #caughtUp()}, so that pieces generated together
-     * leave together, in one write, where each write would cost every hop to the client a wake-up. An engine that
-     * calls it calls {@link #caughtUp()} as soon as no piece is waiting, and before it ends. Ignored by default.
-     */
-    default void behind() throws IOException {
-    }
-
-    /** No piece is waiting any more: what was held since {@link #behind()} goes out now. Ignored by default. */
-    default void caughtUp() throws IOException {
-    }
 }

@@ -102,16 +102,6 @@ public final class EngineStats {
             delegate.toolCall(index, id, name, arguments);
         }
 
-        @Override
-        public void behind() throws IOException {
-            delegate.behind();
-        }
-
-        @Override
-        public void caughtUp() throws IOException {
-            delegate.caughtUp();
-        }
-
         private void tick() {
             long now = System.nanoTime();
             if (lastToken == 0) {

@@ -13,7 +13,6 @@ import io.maas.engine.runtime.GenerationRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -54,26 +53,6 @@ class LlamaCppEngineIT {
     }
 
     @Test
-    void aListenerSlowerThanLlamaCppHearsItIsBehindAndCaughtUpBeforeTheEndAndGetsEveryToken() throws InterruptedException {
-        Collector quick = new Collector();
-        Collector slow = new Collector() {
-            @Override
-            public void token(String piece) {
-                super.token(piece);
-                sleepMillis(2); // llama.cpp makes a demo token in well under a millisecond
-            }
-        };
-
-        engine.generate(request(32, 11L), quick);
-        Generation generation = engine.generate(request(32, 11L), slow);
-
-        assertThat(generation.completionTokens()).isEqualTo(32).isEqualTo(slow.tokens);
-        assertThat(slow.text).hasToString(quick.text.toString());
-        assertThat(slow.pace).startsWith("behind").endsWith("caught up");
-        assertThat(String.join(",", slow.pace)).doesNotContain("behind,behind").doesNotContain("caught up,caught up");
-    }
-
-    @Test
     void aBrokenFileFailsWithLlamaCppsOwnReason() throws IOException {
         byte[] model = DemoModel.bytes();
         Path truncated = Files.write(dir.resolve("truncated.gguf"), Arrays.copyOf(model, model.length / 2));
@@ -99,28 +78,9 @@ class LlamaCppEngineIT {
                 maxTokens, 1.0, null, null, seed, null);
     }
 
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static class Collector implements GenerationListener {
+    private static final class Collector implements GenerationListener {
         final StringBuilder text = new StringBuilder();
-        final List<String> pace = new ArrayList<>();
         int tokens;
-
-        @Override
-        public void behind() {
-            pace.add("behind");
-        }
-
-        @Override
-        public void caughtUp() {
-            pace.add("caught up");
-        }
 
         @Override
         public void started(int promptTokens, int cachedPromptTokens) {

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/**
- * Writes events and flushes each at once, so that a client sees every token as it is produced; or, while the writer
- * {@link #hold() holds}, writes them for the next flush, for a producer that has more at hand already.
- */
+/** Writes events and flushes each at once, so that a client sees every token as it is produced. */
 public final class SseWriter {
 
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
@@ -17,21 +14,9 @@ public final class SseWriter {
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
-    private boolean holding;
 
     public SseWriter(OutputStream out) {
         this.out = out;
-    }
-
-    /** Until {@link #release()}, events are written without a flush. */
-    public void hold() {
-        holding = true;
-    }
-
-    /** Flushes what was held, and flushes each event again from now on. */
-    public void release() throws IOException {
-        holding = false;
-        out.flush();
     }
 
     /** One {@code data:} event; {@code json} must be a single line, as serialized JSON is. */
@@ -39,9 +24,7 @@ public final class SseWriter {
         out.write(DATA);
         out.write(json.getBytes(StandardCharsets.UTF_8));
         out.write(END);
-        if (!holding) {
-            out.flush();
-        }
+        out.flush();
     }
 
     /** One named event ({@code event:} then {@code data:}), as Anthropic's streams send them; {@code json} on a single line. */

@@ -6,8 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SseCodecTests {
@@ -30,29 +28,6 @@ class SseCodecTests {
             assertThat(reader.next().data()).isEqualTo("tail");
             assertThat(reader.next()).isNull();
         }
-    }
-
-    @Test
-    void aHoldingWriterFlushesWhatItHeldOnceOnReleaseAndEachEventAgainAfter() throws IOException {
-        List<String> flushed = new ArrayList<>();
-        var out = new ByteArrayOutputStream() {
-            @Override
-            public void flush() {
-                flushed.add(toString(StandardCharsets.UTF_8));
-                reset();
-            }
-        };
-        var writer = new SseWriter(out);
-        writer.data("1");
-        writer.hold();
-        writer.data("2");
-        writer.data("3");
-        assertThat(flushed).containsExactly("data: 1\n\n");
-
-        writer.release();
-        writer.data("4");
-
-        assertThat(flushed).containsExactly("data: 1\n\n", "data: 2\n\ndata: 3\n\n", "data: 4\n\n");
     }
 
     @Test
