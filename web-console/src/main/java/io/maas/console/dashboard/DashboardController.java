@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * The platform admin's day (in the platform's billing zone; each tenant's usage on that day of its own calendar): requests, tokens and revenue per tier, the five tenants with most
- * spend, tenants by status, deployments by state and ready engines by accelerator vendor.
+ * The platform admin's day (today in the platform's billing zone; each tenant's usage on that day of its own
+ * calendar): requests, tokens and revenue per tier, the five tenants with most spend, tenants by status,
+ * deployments by state and ready engines by accelerator vendor.
  */
 @Controller
 @RequestMapping("/dashboard")
@@ -47,13 +48,13 @@ class DashboardController {
 
     @GetMapping
     ModelAndView dashboard() {
-        BillingDays.Today today = billingDays.platform();
-        Summary summary = api.get(Summary.class, "/api/v1/usage/summary?day={day}", today.today());
+        BillingDays.Today now = billingDays.platform();
+        Summary summary = api.get(Summary.class, "/api/v1/usage/summary?day={day}", now.today());
         Map<String, Long> byStatus = api.get(TENANTS, "/api/v1/tenants").stream()
                 .collect(Collectors.groupingBy(Tenant::status, java.util.TreeMap::new, Collectors.counting()));
         ModelAndView view = new ModelAndView("dashboard/dashboard");
         view.addObject("summary", summary);
-        view.addObject("zone", today.zone());
+        view.addObject("zone", now.zone());
         view.addObject("requests", summary.tiers().stream().mapToLong(TierTotal::requests).sum());
         view.addObject("tokens", summary.tiers().stream().mapToLong(TierTotal::tokens).sum());
         view.addObject("revenue", summary.tiers().stream().filter(t -> !"XXX".equals(t.currency())).toList());

@@ -83,8 +83,8 @@ class UsageController {
     @GetMapping
     ModelAndView usage(@RequestParam(required = false) @DateTimeFormat(pattern = "yyyy-MM") YearMonth month) {
         ConsoleUser me = TenantApi.current();
-        BillingDays.Today today = billingDays.of(me.tenantId());
-        YearMonth current = today.month();
+        BillingDays.Today now = billingDays.of(me.tenantId());
+        YearMonth current = now.month();
         YearMonth shown = month == null ? current : month;
         List<Day> days = days(me.tenantId(), shown);
 
@@ -120,7 +120,7 @@ class UsageController {
 
         ModelAndView view = new ModelAndView("usage/usage");
         view.addObject("month", shown);
-        view.addObject("zone", today.zone());
+        view.addObject("zone", now.zone());
         view.addObject("previousMonth", shown.minusMonths(1));
         view.addObject("nextMonth", shown.plusMonths(1));
         view.addObject("empty", days.isEmpty());
@@ -132,7 +132,7 @@ class UsageController {
         view.addObject("chartJson", chart.of(data));
         if (me.is(Role.TENANT_ADMIN, Role.TENANT_FINANCE)) {
             view.addObject("balances", api.get(BALANCES, "/api/v1/tenants/{id}/balance", me.tenantId()));
-            addLimits(view, me, today.today(), shown.equals(current) ? days : days(me.tenantId(), current));
+            addLimits(view, me, now.today(), shown.equals(current) ? days : days(me.tenantId(), current));
         }
         return view;
     }
@@ -145,8 +145,8 @@ class UsageController {
             throw new ApiProblem(404, "no limits for this role", Map.of());
         }
         ModelAndView view = new ModelAndView("usage/usage :: limits");
-        BillingDays.Today today = billingDays.of(me.tenantId());
-        addLimits(view, me, today.today(), days(me.tenantId(), today.month()));
+        BillingDays.Today now = billingDays.of(me.tenantId());
+        addLimits(view, me, now.today(), days(me.tenantId(), now.month()));
         return view;
     }
 
