@@ -74,21 +74,26 @@ public class BillingZones {
     public BillingZone of(UUID tenantId) {
         tenants.visible(tenantId);
         Timestamp now = Timestamp.from(clock.instant());
-        String zone = jdbc.sql("SELECT tenant_billing_zone(?, ?)").params(tenantId, now).query(String.class).single();
+        record Now(String zone, LocalDate today) {
+        }
+        // both from the schema's rule, in PostgreSQL's time zone data, as the roll-up cuts the day
+        Now current = jdbc.sql("SELECT tenant_billing_zone(?, ?), tenant_billing_day(?, ?)").params(tenantId, now, tenantId, now)
+                .query((rs, n) -> new Now(rs.getString(1), rs.getObject(2, LocalDate.class))).single();
         BillingZone.Pending pending = jdbc.sql("""
                         SELECT zone, effective_from FROM billing_zone_change
                         WHERE tenant_id = ? AND effective_from > ? ORDER BY effective_from LIMIT 1""")
                 .params(tenantId, now)
                 .query((rs, n) -> new BillingZone.Pending(rs.getString(1), rs.getTimestamp(2).toInstant()))
                 .optional().orElse(null);
-        return new BillingZone(zone, LocalDate.ofInstant(now.toInstant(), ZoneId.of(zone)), pending);
+        return new BillingZone(current.zone(), current.today(), pending);
     }
 
     /** The zone new tenants bill in, and the day in it now: the platform's "today" for views over every tenant. */
     @Transactional(readOnly = true)
     public BillingZone platform() {
-        String zone = jdbc.sql("SELECT default_zone FROM platform_billing").query(String.class).single();
-        return new BillingZone(zone, LocalDate.now(clock.withZone(ZoneId.of(zone))), null);
+        return jdbc.sql("SELECT default_zone, (?::timestamptz AT TIME ZONE default_zone)::date FROM platform_billing")
+                .param(Timestamp.from(clock.instant()))
+                .query((rs, n) -> new BillingZone(rs.getString(1), rs.getObject(2, LocalDate.class), null)).single();
     }
 
     /** Schedules {@code zone} for the tenant's next month (replacing a change not yet in effect). */
