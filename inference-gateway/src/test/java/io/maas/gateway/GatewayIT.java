@@ -191,6 +191,21 @@ class GatewayIT {
     }
 
     @Test
+    void requestIdsStartWithTheirMillisecondSoUsageKeysComeInOrder() throws Exception {
+        long before = System.currentTimeMillis();
+        String first = send("POST", "/v1/chat/completions", KEY, chat("scripted", "ok", false)).headers().firstValue("x-request-id")
+                .orElseThrow();
+        Thread.sleep(2);
+        String second = send("POST", "/v1/chat/completions", KEY, chat("scripted", "ok", false)).headers().firstValue("x-request-id")
+                .orElseThrow();
+
+        assertThat(first).matches("[0-9a-f]{32}");
+        assertThat(Long.parseLong(first.substring(0, 12), 16)).isBetween(before, System.currentTimeMillis());
+        assertThat(second).as("a later request's id, and so its usage record's key, sorts after").isGreaterThan(first);
+        assertThat(usageRecord(second)).containsEntry("outcome", "COMPLETED");
+    }
+
+    @Test
     void anEngineBreakingOffMidStreamIsToldToTheClientAndRecordedWithTheEnginesCount() throws SQLException {
         var response = send("POST", "/v1/chat/completions", KEY, chat("scripted", "break", true));
 

@@ -3,6 +3,7 @@ package io.maas.bench.admission;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.maas.api.openai.RequestId;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
 import io.maas.gateway.GatewayApplication;
@@ -298,7 +299,7 @@ public final class AdmissionBench {
                 int first = t;
                 futures.add(threads.submit(() -> {
                     for (int i = first; i < requests; i += concurrency) {
-                        String id = UUID.randomUUID().toString().replace("-", "");
+                        String id = RequestId.next();
                         long start = System.nanoTime();
                         CallerKey caller = callers.get(i % callers.size());
                         Admission admission = admitter.admit(caller, new Demand(id, "bench", OptionalLong.of(64), promptBytes), Instant.now());

@@ -2,6 +2,7 @@ package io.maas.bench.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.maas.api.keys.ApiKeySecret;
+import io.maas.api.openai.RequestId;
 import io.maas.api.openai.Usage;
 import io.maas.bench.BenchDatabase;
 import io.maas.bench.Results;
@@ -64,7 +65,7 @@ public final class LedgerBench {
     private static final String INGEST = "Ingest: requests settling through the gateway's UsageRecorder, each waiting until its own "
             + "record is durable (usage record + pricing with deepseek-2026 + ledger entry + daily roll-up, group-committed: "
             + "the writer prices what is waiting and commits it in one transaction); virtual threads, one per request in flight; records as the orphan sweeper writes them (no catalog "
-            + "model: the writer asks SQL served_model_catalog, once per batch). Reference: "
+            + "model: the writer asks SQL served_model_catalog, once per batch); request ids as the gateway makes them (RequestId.next, time-ordered). Reference: "
             + "bare single-row INSERTs of usage_record alone in autocommit, one loop per connection. One run after a warm-up "
             + "of a quarter of the records; 2 cores shared by the JVM, PostgreSQL and other builds: compare ratios.";
 
@@ -170,7 +171,7 @@ public final class LedgerBench {
         return parallel(count, threads, i -> {
             UUID[] tk = tenants.get(i % tenants.size());
             Instant now = Instant.now();
-            recorder.record(new UsageRecord(UUID.randomUUID().toString(), tk[0], tk[1], "deepseek-flash", URI.create("http://engine"),
+            recorder.record(new UsageRecord(RequestId.next(), tk[0], tk[1], "deepseek-flash", URI.create("http://engine"),
                     true, Usage.of(i % 3000, 1000 + i % 500, 200 + i % 700, 0), now.minusMillis(800), now, Outcome.COMPLETED));
         });
     }
@@ -185,7 +186,7 @@ public final class LedgerBench {
                                 completed_at, outcome)
                             VALUES (?, ?, ?, 'deepseek-flash', 'http://engine', true, ?, ?, ?, ?, 0, ?, ?, 'COMPLETED')
                             ON CONFLICT (request_id) DO NOTHING""")
-                    .params(UUID.randomUUID().toString(), tk[0], tk[1], 1000 + i % 3000 + i % 500, i % 3000, 1000 + i % 500,
+                    .params(RequestId.next(), tk[0], tk[1], 1000 + i % 3000 + i % 500, i % 3000, 1000 + i % 500,
                             200 + i % 700, now, now)
                     .update();
         });

@@ -3,7 +3,6 @@ package io.maas.engine.system;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
 import io.maas.api.openai.RequestId;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +18,7 @@ public final class RequestIds {
 
     public static String resolve(String header) {
         if (header == null || header.isBlank()) {
-            return UUID.randomUUID().toString().replace("-", "");
+            return RequestId.next();
         }
         if (!VALID.matcher(header).matches()) {
             throw new ApiException(ApiError.INVALID_REQUEST,

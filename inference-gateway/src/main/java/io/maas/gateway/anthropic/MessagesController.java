@@ -40,7 +40,7 @@ class MessagesController {
     @PostMapping("/anthropic/v1/messages")
     @SuppressWarnings("try") // the resources are held, never referenced
     void create(CallerKey caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String requestId = ChatPipeline.newRequestId();
+        String requestId = RequestId.next();
         try (ChatPipeline.Held held = pipeline.hold(caller, request.getContentLengthLong())) {
             MessagesRequest messages = MessagesRequest.of(parser.readJson(request.getInputStream(), request.getContentLengthLong()));
             String served = names.served(messages.model(), caller);

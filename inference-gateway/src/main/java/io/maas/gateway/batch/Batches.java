@@ -3,6 +3,7 @@ package io.maas.gateway.batch;
 import io.maas.api.openai.ApiError;
 import io.maas.api.openai.ApiException;
 import io.maas.api.openai.Batch;
+import io.maas.api.openai.RequestId;
 import io.maas.gateway.auth.CallerKey;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -143,7 +144,7 @@ class Batches {
      * {@code staleBefore}: its gateway died), for running now; once, among all replicas (SKIP LOCKED).
      */
     Optional<Claimed> claim(String batchId, Instant now, Instant staleBefore) {
-        String requestId = random() + random().substring(0, 8);
+        String requestId = RequestId.next();
         return jdbc.sql("""
                         UPDATE batch_line l SET status = 'RUNNING', request_id = :request, claimed_at = :now
                         FROM (SELECT batch_id, line_no FROM batch_line

@@ -48,7 +48,7 @@ class ChatCompletionsController {
 
     @SuppressWarnings("try") // the resources are held, never referenced
     private void serve(CallerKey caller, HttpServletRequest request, HttpServletResponse response, Parse parse) throws IOException {
-        String requestId = ChatPipeline.newRequestId();
+        String requestId = RequestId.next();
         try (ChatPipeline.Held held = pipeline.hold(caller, request.getContentLengthLong())) {
             ChatRequest chat = parse.parse(request.getInputStream(), request.getContentLengthLong());
             pipeline.run(caller, requestId, chat, new OpenAiAnswer(response, json));

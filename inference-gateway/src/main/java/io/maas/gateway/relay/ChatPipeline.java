@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -84,11 +83,6 @@ public class ChatPipeline {
         this.receiptWait = properties.receiptWait();
         this.deadline = properties.requestDeadline();
         this.metrics = metrics;
-    }
-
-    /** A new request id: 32 hex digits, the id the usage record, the journal, the engine and the client all quote. */
-    public static String newRequestId() {
-        return UUID.randomUUID().toString().replace("-", "");
     }
 
     /** The key's place among its concurrent requests and the body's bytes, held until {@link #close}. */
