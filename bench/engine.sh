@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run engine [--requests N] [--max-tokens N] [--rounds N] [--concurrency 1,2] [--warmup 32]
+# bench/run engine [--requests N] [--max-tokens N] [--rounds N] [--concurrency 1,2] [--warmup 32] [--jit-warmup 3000]
 # Starts the platform on spare ports with its own state, then measures the demo model three ways.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,10 +18,15 @@ import java.util.concurrent.Future;
  * The same prompts and seeds go to each, in alternating rounds, so the machine's noise falls on all.
  *
  * <p>Arguments: {@code --gateway URL --key KEY --engine URL --engine-secret SECRET --model-file GGUF [--requests N]
- * [--max-tokens N] [--rounds N] [--concurrency 1,2] [--warmup N]}: {@code --warmup} requests per path before the rounds
- * (32: enough tokens that the JIT has compiled the gateway's and the adapter's relay, as in a server that has run a while).
+ * [--max-tokens N] [--rounds N] [--concurrency 1,2] [--warmup N] [--jit-warmup N]}: before the rounds, {@code --jit-warmup}
+ * short requests (8 tokens) to each HTTP path, so that the JIT has compiled what the gateway and the adapter do once per
+ * request (parsing, admission, journal, settlement), which takes thousands of requests (default 3,000); then
+ * {@code --warmup} requests of the full length per path and concurrency (default 32: the relay of each token, connections,
+ * slots), as in servers that have run a while.
  */
 public final class EngineBench {
+
+    private static final int JIT_WARMUP_TOKENS = 8;
 
     private EngineBench() {
     }
@@ -43,6 +48,7 @@ public final class EngineBench {
         int maxTokens = options.getInt("max-tokens", 256);
         int rounds = options.getInt("rounds", 3);
         int warmup = options.getInt("warmup", 32);
+        int jitWarmup = options.getInt("jit-warmup", 3000);
         List<Integer> concurrencies = Arrays.stream(options.get("concurrency", "1,2").split(",")).map(Integer::parseInt).toList();
         String model = options.get("model", "demo-moe");
 
@@ -53,6 +59,10 @@ public final class EngineBench {
                     inProcess);
             var results = new Results("engine", "Demo model: gateway + adapter vs llama.cpp in-process",
                     "path", "concurrency", "requests", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "overhead vs in-process");
+            for (Target target : targets.subList(0, 2)) {
+                System.out.printf("warming up %s: %,d requests of %d tokens …%n", target.name(), jitWarmup, JIT_WARMUP_TOKENS);
+                batch(target, 1, jitWarmup, JIT_WARMUP_TOKENS, -jitWarmup);
+            }
             for (int concurrency : concurrencies) {
                 Map<Target, Stats> stats = new java.util.LinkedHashMap<>();
                 targets.forEach(t -> stats.put(t, new Stats()));
@@ -74,6 +84,8 @@ public final class EngineBench {
             }
             results.note("Model: the generated demo MoE (deepseek2, random weights), " + maxTokens + " max tokens per request, "
                     + "the adapter's defaults (context 4096, 2 slots, 1 llama.cpp thread), streamed with usage.");
+            results.note("Warm-up: " + jitWarmup + " requests of " + JIT_WARMUP_TOKENS + " tokens per HTTP path, then " + warmup
+                    + " of the full length per path and concurrency, before the measured rounds.");
             results.note(rounds + " rounds per path, alternating; tokens/s = completion tokens / wall time of the round's requests.");
             results.note("TTFT = until the first non-empty text; over HTTP it includes connection reuse and the SSE parse of a client.");
             results.save(Path.of("bench", "results"));
