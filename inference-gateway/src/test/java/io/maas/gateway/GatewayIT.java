@@ -203,6 +203,8 @@ class GatewayIT {
         assertThat(Long.parseLong(first.substring(0, 12), 16)).isBetween(before, System.currentTimeMillis());
         assertThat(second).as("a later request's id, and so its usage record's key, sorts after").isGreaterThan(first);
         assertThat(usageRecord(second)).containsEntry("outcome", "COMPLETED");
+        assertThat(TestRows.one("SELECT count(*) AS n FROM request_journal WHERE request_id = ?", second))
+                .as("its journal entry ended with its usage record, before the answer").containsEntry("n", "0");
     }
 
     @Test

@@ -144,11 +144,6 @@ public class RequestJournal {
         jdbc.sql("DELETE FROM request_journal WHERE request_id = ?").param(requestId).update();
     }
 
-    /** {@link #close(String)} of every request in {@code requestIds}, in one statement (a batch of usage records). */
-    public void close(List<String> requestIds) {
-        jdbc.sql("DELETE FROM request_journal WHERE request_id = ANY(?)").param(requestIds.toArray(String[]::new)).update();
-    }
-
     /** Ends the entry of a request that did not run; a failure only leaves it to the sweeper. */
     public void discard(String requestId) {
         try {

@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Writes a batch of priced usage in the caller's transaction, in one statement: the usage records
  * (idempotent by request id: a record whose request id is already there is skipped, with its ledger
- * entry), one priced ledger entry per new record, and the daily roll-ups of the tenants (and, for
+ * entry), one priced ledger entry per new record, the end of each new record's journal entry
+ * ({@link RequestJournal}: its request is recorded), and the daily roll-ups of the tenants (and, for
  * requests a deployment served, of the deployments: revenue beside cost) with the batch's entries
  * summed per roll-up row first, so a batch takes each roll-up row's lock once, whatever the number of
  * its requests; rows are upserted in key order, so concurrent batches cannot deadlock on them.
@@ -97,6 +98,8 @@ final class UsageLedger {
                     cache_miss_amount = d.cache_miss_amount + EXCLUDED.cache_miss_amount,
                     output_amount = d.output_amount + EXCLUDED.output_amount,
                     amount = d.amount + EXCLUDED.amount
+            ), journal AS (
+                DELETE FROM request_journal WHERE request_id IN (SELECT request_id FROM recorded)
             )
             SELECT request_id FROM recorded""";
 

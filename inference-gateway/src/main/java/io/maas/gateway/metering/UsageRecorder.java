@@ -53,9 +53,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * written at once and a busy gateway writes hundreds per commit, with no timer. (A second writer on its own
  * connection, tried on the 2-core benchmark machine, did not write more per second: PostgreSQL's share of
  * the cores is what a batch waits for.) In that transaction,
- * for each new record: the usage record, its priced ledger entry, the daily roll-ups (summed per batch,
- * {@link UsageLedger}), the end of the request's money reservation ({@link DurableReservations#end})
- * and of its journal entry ({@link RequestJournal#close}). The price comes from the pricing library
+ * for each new record: the usage record, its priced ledger entry, the end of its journal entry
+ * ({@link RequestJournal}) and the daily roll-ups (summed per batch), in one statement ({@link UsageLedger}), then the
+ * end of the request's money reservation ({@link DurableReservations#end}). The price comes from the pricing library
  * with the tenant's book in force ({@link TenantPriceBooks}, asked once per batch for all its tenants, and priced
  * by one {@link PriceBook#pricer} per book and batch); which instant decides version and tier is the book's rule
  * ({@link PriceBook#charge}: completion by default); a batch's request is priced in the book's batch class (tier {@code batch}). A request the platform has no price for (no book, or the book does not price the model at
@@ -93,7 +93,6 @@ public class UsageRecorder {
     private final UsageLedger ledger;
     private final UsageSpool spool;
     private final DurableReservations reservations;
-    private final RequestJournal journal;
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private final OneAtATime replaying = new OneAtATime();
     private final DistributionSummary batchSizes = Metrics.summary(BATCH_METRIC);
@@ -110,7 +109,6 @@ public class UsageRecorder {
         this.ledger = new UsageLedger(jdbc);
         this.spool = spool;
         this.reservations = reservations;
-        this.journal = new RequestJournal(jdbc);
         this.writer = Thread.ofPlatform().name("usage-writer").daemon().start(this::writeWhileOpen);
     }
 
@@ -274,7 +272,6 @@ public class UsageRecorder {
             if (!fresh.isEmpty()) {
                 reservations.end(priced.stream().filter(p -> fresh.contains(p.record().requestId())).map(UsageRecorder::spent)
                         .toList()); // spend counted once: in the ledger from now on, no longer held
-                journal.close(List.copyOf(fresh));
             }
             return fresh;
         }));
