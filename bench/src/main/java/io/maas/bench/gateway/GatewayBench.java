@@ -1,6 +1,7 @@
 package io.maas.bench.gateway;
 
 import io.maas.bench.BenchDatabase;
+import io.maas.bench.CpuTime;
 import io.maas.bench.JarProcess;
 import io.maas.bench.Options;
 import io.maas.bench.Results;
@@ -74,6 +75,7 @@ public final class GatewayBench {
         List<Double> addedP50 = new ArrayList<>();
         List<Double> addedP99 = new ArrayList<>();
         long answered = 0;
+        var cpu = new CpuPerRequest();
         try (Nginx engine = Nginx.cannedEngine(dir, ANSWER, STATUS);
              Nginx proxy = Nginx.reverseProxy(dir, engine.base(), 2);
              JarProcess gateway = new JarProcess(List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"),
@@ -95,7 +97,10 @@ public final class GatewayBench {
             for (int round = 1; round <= rounds; round++) {
                 Wrk.Run reference = fullLoad.run(proxy.base().resolve("/v1/chat/completions"), seconds);
                 row(results, round, "nginx proxy_pass, 2 workers (reference)", reference, null);
+                long gatewayCpu = CpuTime.nanos(gateway.handle());
+                long postgresCpu = CpuTime.postgresNanos();
                 Wrk.Run guarded = check(fullLoad.run(url, seconds), "gateway");
+                cpu.add(guarded.requests(), CpuTime.nanos(gateway.handle()) - gatewayCpu, CpuTime.postgresNanos() - postgresCpu);
                 fullAnswered += guarded.requests() - guarded.non2xx();
                 row(results, round, "gateway: " + full.what(), guarded, reference);
                 ratios.add(guarded.requestsPerSecond() / reference.requestsPerSecond());
@@ -120,6 +125,7 @@ public final class GatewayBench {
                     + "takes %.2f ms p50 (a one-row INSERT, 500 in a row), so no gateway that keeps these guarantees on this "
                     + "disk adds less than about %.1f ms.").formatted((gatewayAlone.p50Micros() - nginxAlone.p50Micros()) / 1000,
                     commit / 1000, 2 * commit / 1000));
+            results.note(cpu.note(Runtime.getRuntime().availableProcessors()));
             results.note("Every answer has its usage record: " + BenchTenant.ledgerCheck(db, full, plain) + "; the gateway "
                     + "answered " + fullAnswered + " requests with 2xx in the measured rounds of the guarded tenant; records written "
                     + "in the measured rounds, both tenants: " + recorded + ".");
@@ -133,6 +139,27 @@ public final class GatewayBench {
                 + "to a file), one static route to the canned engine, round-robin; a flight recording (settings=profile) ran throughout.");
         results.section("Gateway's hottest methods (JFR execution samples, jfr view hot-methods)", hotMethods(recording));
         results.save(Path.of("bench/results"));
+    }
+
+    /** CPU time of the gateway and of PostgreSQL over the measured rounds of the guarded tenant, per request. */
+    private static final class CpuPerRequest {
+        private long requests;
+        private long gatewayNanos;
+        private long postgresNanos;
+
+        void add(long roundRequests, long gateway, long postgres) {
+            requests += roundRequests;
+            gatewayNanos += gateway;
+            postgresNanos += postgres;
+        }
+
+        String note(int cores) {
+            double postgres = postgresNanos / 1e3 / Math.max(1, requests);
+            return ("CPU time per request in the measured rounds of the guarded tenant: the gateway's JVM %.0f µs, PostgreSQL "
+                    + "(all its processes) %.0f µs. PostgreSQL's share alone would cap this machine's %d cores at %,.0f requests/s, "
+                    + "if nothing else ran on them.").formatted(gatewayNanos / 1e3 / Math.max(1, requests), postgres, cores,
+                    cores * 1e6 / Math.max(1, postgres));
+        }
     }
 
     /**

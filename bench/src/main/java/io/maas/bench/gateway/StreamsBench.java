@@ -3,6 +3,7 @@ package io.maas.bench.gateway;
 import io.maas.api.sse.SseFrameReader;
 import io.maas.api.sse.SseFrameReader.SseFrame;
 import io.maas.bench.BenchDatabase;
+import io.maas.bench.CpuTime;
 import io.maas.bench.JarProcess;
 import io.maas.bench.Options;
 import io.maas.bench.Results;
@@ -110,9 +111,9 @@ public final class StreamsBench {
             round(http, viaNginx, tenant.apiKey(), Math.min(streams, 200), tokens);
             for (int r = 1; r <= rounds; r++) {
                 Round reference = round(http, viaNginx, tenant.apiKey(), streams, tokens);
-                long cpuBefore = cpuNanos(gateway.handle());
+                long cpuBefore = CpuTime.nanos(gateway.handle());
                 Round guarded = round(http, viaGateway, tenant.apiKey(), streams, tokens);
-                double perEvent = (cpuNanos(gateway.handle()) - cpuBefore) / (double) Math.max(1, guarded.events());
+                double perEvent = (CpuTime.nanos(gateway.handle()) - cpuBefore) / (double) Math.max(1, guarded.events());
                 errors += reference.errors() + guarded.errors();
                 addedP99.add(guarded.gap(99) - reference.gap(99));
                 cpuPerEvent.add(perEvent);
@@ -144,10 +145,6 @@ public final class StreamsBench {
 
     private static String ms(long nanos) {
         return "%.2f ms".formatted(nanos / 1e6);
-    }
-
-    private static long cpuNanos(ProcessHandle process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     /** {@code streams} streams started at once against {@code url}, each read to its end. */
