@@ -99,7 +99,7 @@ final class UsageLedger {
                     output_amount = d.output_amount + EXCLUDED.output_amount,
                     amount = d.amount + EXCLUDED.amount
             ), journal AS (
-                DELETE FROM request_journal WHERE request_id IN (SELECT request_id FROM recorded)
+                DELETE FROM request_journal WHERE request_id = ANY (ARRAY(SELECT request_id FROM recorded)) -- by key; IN (SELECT ...) scans them all
             )
             SELECT request_id FROM recorded""";
 
