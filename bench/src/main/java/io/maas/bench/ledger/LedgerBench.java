@@ -65,7 +65,8 @@ public final class LedgerBench {
     private static final String INGEST = "Ingest: requests settling through the gateway's UsageRecorder, each waiting until its own "
             + "record is durable (usage record + pricing with deepseek-2026 + ledger entry + daily roll-up, group-committed: "
             + "the writer prices what is waiting and commits it in one transaction); virtual threads, one per request in flight; records as the orphan sweeper writes them (no catalog "
-            + "model: the writer asks SQL served_model_catalog, once per batch); request ids as the gateway makes them (RequestId.next, time-ordered). Reference: "
+            + "model: the writer asks SQL served_model_catalog, once per batch); request ids as the gateway makes them "
+            + "(RequestId.next, time-ordered). Reference: "
             + "bare single-row INSERTs of usage_record alone in autocommit, one loop per connection. One run after a warm-up "
             + "of a quarter of the records; 2 cores shared by the JVM, PostgreSQL and other builds: compare ratios.";
 
