@@ -59,7 +59,7 @@ public final class EngineBench {
                     inProcess);
             var results = new Results("engine", "Demo model: gateway + adapter vs llama.cpp in-process",
                     "path", "concurrency", "requests", "tokens", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "overhead vs in-process");
-            for (Target target : targets.subList(0, 2)) {
+            for (Target target : targets.stream().filter(t -> t instanceof HttpTarget).toList()) {
                 System.out.printf("warming up %s: %,d requests of %d tokens …%n", target.name(), jitWarmup, JIT_WARMUP_TOKENS);
                 batch(target, 1, jitWarmup, JIT_WARMUP_TOKENS, -jitWarmup);
             }

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The journal of admitted requests ({@code request_journal}): an entry is written before the engine is
- * called and deleted in the transaction of the request's usage record ({@link UsageRecorder}), so an
+ * called and deleted by the statement that writes the request's usage record ({@link UsageLedger}, in
+ * {@link UsageRecorder}'s transaction), so an
  * entry that outlives its request's deadline belongs to a gateway that died with the request in flight.
  * While PostgreSQL is down no entry is written (the request is served and its usage spooled as usual);
  * only a crash during an outage can then lose a request's usage.
